@@ -1,0 +1,89 @@
+# 智慧信访 assistant — the two commands are `make run` and `make test`.
+# Both create what they need (virtual environments, web assets, gazetteer,
+# trained model) idempotently: a step is redone only when its inputs change.
+
+SHELL := /bin/bash
+PY ?= $(shell command -v python3.11 || command -v python3)
+RASA_VENV := .venv/rasa
+SVC_VENV := .venv/svc
+RASA := $(RASA_VENV)/bin/rasa
+export RASA_TELEMETRY_ENABLED := false
+export PYTHONPATH := $(CURDIR)
+export TF_CPP_MIN_LOG_LEVEL := 2
+PIP_QUIET := --quiet --disable-pip-version-check --no-warn-script-location
+
+GAZETTEER := var/gazetteer/zhengzhou.json
+MODEL := var/models/xinfang.tar.gz
+TEST_MODEL := var/models-test/xinfang-test.tar.gz
+TEST_EPOCHS ?= 40
+NLU_SOURCES := config.yml domain.yml $(wildcard nlu_data/*.yml) $(wildcard bot/*.py bot/components/*.py)
+TRAIN_DATA := nlu_data var/nlu_generated
+
+.PHONY: setup run test test-e2e lint train gazetteer browser clean
+
+setup: $(RASA_VENV)/.installed $(SVC_VENV)/.installed web/node_modules/.installed $(GAZETTEER)
+
+$(RASA_VENV)/.installed: requirements/rasa.lock
+	$(PY) -m venv $(RASA_VENV)
+	$(RASA_VENV)/bin/pip install $(PIP_QUIET) --no-deps --ignore-requires-python -r requirements/rasa.lock 2> >(grep -v "^WARNING: Location" >&2)
+	touch $@
+
+$(SVC_VENV)/.installed: requirements/services.lock
+	$(PY) -m venv $(SVC_VENV)
+	$(SVC_VENV)/bin/pip install $(PIP_QUIET) -r requirements/services.lock 2> >(grep -v "^WARNING: Location" >&2)
+	touch $@
+
+web/node_modules/.installed: web/package.json web/package-lock.json
+	npm ci --prefix web --no-audit --no-fund --loglevel=error
+	touch $@
+
+# playwright-core for the browser tests (drives Debian's chromium; downloads no browser)
+tests/web/node_modules/.installed: tests/web/package.json tests/web/package-lock.json
+	npm ci --prefix tests/web --no-audit --no-fund --loglevel=error
+	touch $@
+
+# The place gazetteer from the national division codes (jionlp) + supplement,
+# and what the NLU makes of it: lookup tables, synonyms, jieba dictionary.
+$(GAZETTEER): $(SVC_VENV)/.installed $(wildcard gazetteer/*.py gazetteer/supplements/* zhtext/*.py)
+	$(SVC_VENV)/bin/python -m gazetteer.build --out $@
+	$(SVC_VENV)/bin/python -m gazetteer.export_nlu --gazetteer $@ --out-dir var/nlu_generated --jieba-dir var/jieba_dict
+gazetteer: $(GAZETTEER)
+
+$(MODEL): $(RASA_VENV)/.installed $(GAZETTEER) $(NLU_SOURCES)
+	$(RASA) train --config config.yml --domain domain.yml --data $(TRAIN_DATA) \
+		--out var/models --fixed-model-name xinfang
+	touch $@
+train: $(MODEL)
+
+var/config.test.yml: config.yml scripts/test_config.py $(RASA_VENV)/.installed
+	@mkdir -p var
+	$(RASA_VENV)/bin/python scripts/test_config.py config.yml $@ $(TEST_EPOCHS)
+
+$(TEST_MODEL): $(RASA_VENV)/.installed $(GAZETTEER) $(NLU_SOURCES) var/config.test.yml
+	$(RASA) train --config var/config.test.yml --domain domain.yml --data $(TRAIN_DATA) \
+		--out var/models-test --fixed-model-name xinfang-test
+	touch $@
+
+ENDPOINTS ?= endpoints.yml
+run: setup $(MODEL)
+	$(SVC_VENV)/bin/python -m launcher --model $(MODEL) --endpoints $(ENDPOINTS)
+
+# Debian's Chromium for the browser tests (no browser download at run time).
+browser:
+	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+
+test: setup $(TEST_MODEL) browser tests/web/node_modules/.installed
+	$(RASA_VENV)/bin/python -m pytest -q tests/bot tests/actions tests/zhtext
+	XF_TEST_MODEL=$(TEST_MODEL) $(SVC_VENV)/bin/python -m pytest -q \
+		tests/zhtext tests/gazetteer tests/casestore tests/voice_gateway tests/integration
+
+test-e2e: setup $(TEST_MODEL) browser tests/web/node_modules/.installed
+	XF_TEST_MODEL=$(TEST_MODEL) $(SVC_VENV)/bin/python -m pytest -q tests/integration/test_web_chat.py
+
+lint: $(SVC_VENV)/.installed
+	$(SVC_VENV)/bin/ruff check .
+	$(SVC_VENV)/bin/ruff format --check .
+	$(SVC_VENV)/bin/mypy
+
+clean:
+	rm -rf var .venv web/node_modules

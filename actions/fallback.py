@@ -1,0 +1,55 @@
+"""When the bot did not understand (未理解): say why, and offer a person."""
+
+from __future__ import annotations
+
+from typing import List
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet, UserUtteranceReverted
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+PROBLEM_REPLIES = {
+    "empty": "我没有收到文字内容，请直接输入您要反映的问题。",
+    "not_chinese": "目前我只能理解中文，请用中文描述您要反映的问题。",
+    "no_text": "我只能看懂文字，请用文字描述您要反映的问题。",
+}
+OFFER_PERSON_AFTER = 2
+
+
+class ActionHandleFallback(Action):
+    def name(self) -> str:
+        return "action_handle_fallback"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        problem = tracker.latest_message.get("input_problem")
+        if problem in PROBLEM_REPLIES:
+            dispatcher.utter_message(text=PROBLEM_REPLIES[problem])
+            return []
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if intent != "nlu_fallback":
+            # Understood, but nothing fits this point of the conversation:
+            # say so and let the message not count (as Rasa's own fallback).
+            dispatcher.utter_message(response="utter_default")
+            return [UserUtteranceReverted()]
+        count = int(tracker.get_slot("misunderstood_count") or 0) + 1
+        if count >= OFFER_PERSON_AFTER:
+            dispatcher.utter_message(
+                text="抱歉，我可能没理解对。您可以换个说法直接描述问题，"
+                "发送“转人工”，或拨打12345热线与工作人员通话。"
+            )
+            return [SlotSet("misunderstood_count", 0)]
+        dispatcher.utter_message(response="utter_default")
+        return [SlotSet("misunderstood_count", count)]
+
+
+class ActionResetMisunderstanding(Action):
+    def name(self) -> str:
+        return "action_reset_misunderstanding"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        return [SlotSet("misunderstood_count", 0)]

@@ -1,0 +1,1 @@
+"""Custom Rasa input channels of the 智慧信访 assistant."""

@@ -1,0 +1,85 @@
+"""Entity resolution: one entity per span (实体消歧).
+
+Rule-based extractors (regular expressions for numbers, the gazetteer for
+places) are exact; the statistical model generalises. Where both found
+something on overlapping text, the rule-based entity wins; the model keeps
+what only it found (times, names, organisations, places outside the city).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import ENTITIES
+from rasa.shared.nlu.training_data.message import Message
+
+RULE_BASED = {"RegexEntityExtractor", "GazetteerEntityExtractor"}
+#: Numbers are only ever taken from the regular expressions: a model guess at
+#: a phone or case number is worse than none.
+RULE_ONLY_ENTITIES = {"phone_number", "id_number", "case_number", "query_code"}
+
+
+def resolve_entities(entities: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """Drops model entities that overlap a rule-based one, and exact repeats."""
+    exact = [e for e in entities if e.get("extractor") in RULE_BASED]
+    # "XF202611260001" also contains the bare-digits form: keep the longer.
+    exact = [
+        e
+        for e in exact
+        if not any(
+            o is not e
+            and o["entity"] == e["entity"]
+            and o["start"] <= e["start"]
+            and e["end"] <= o["end"]
+            and (o["end"] - o["start"]) > (e["end"] - e["start"])
+            for o in exact
+        )
+    ]
+    learned = [
+        e
+        for e in entities
+        if e.get("extractor") not in RULE_BASED and e.get("entity") not in RULE_ONLY_ENTITIES
+    ]
+
+    def overlaps(a: Dict[str, Any], b: Dict[str, Any]) -> bool:
+        return a["start"] < b["end"] and b["start"] < a["end"]
+
+    kept: List[Dict[str, Any]] = []
+    seen = set()
+    for entity in exact + [e for e in learned if not any(overlaps(e, x) for x in exact)]:
+        key = (entity["entity"], entity["start"], entity["end"])
+        if key in seen:
+            continue
+        seen.add(key)
+        kept.append(entity)
+    return sorted(kept, key=lambda e: (e["start"], e["end"]))
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
+class EntityResolver(GraphComponent):
+    """Applies `resolve_entities` to every parsed message."""
+
+    @staticmethod
+    def get_default_config() -> Dict[str, Any]:
+        return {}
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> EntityResolver:
+        return cls()
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            entities = message.get(ENTITIES)
+            if entities:
+                message.set(ENTITIES, resolve_entities(entities), add_to_output=True)
+        return messages

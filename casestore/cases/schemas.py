@@ -1,0 +1,190 @@
+"""Request and response bodies of the case API v1 (docs/contracts-draft.md)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, Field, field_validator
+
+from casestore.cases.constants import CaseState, Channel, Purpose
+from casestore.cases.numbering import normalize_number
+from casestore.core.security import normalize_phone
+from casestore.units.schemas import ResponsibleUnitOut
+
+MAX_DESCRIPTION = 20_000
+
+
+def _storable(value: str) -> str:
+    """Reject text no database can store (NUL, lone surrogates) instead of failing later."""
+    if "\x00" in value:
+        raise ValueError("包含无效字符")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError("包含无效字符") from exc
+    return value
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("不能为空")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_storable)]
+Key = Annotated[
+    str,
+    Field(min_length=1, max_length=100),
+    AfterValidator(_storable),
+    AfterValidator(_not_blank),
+]
+
+
+class LocationIn(BaseModel):
+    """问题属地: names as the citizen gave them; matched against the gazetteer."""
+
+    district: Annotated[Text, Field(max_length=100)] | None = None
+    street: Annotated[Text, Field(max_length=100)] | None = None
+    community: Annotated[Text, Field(max_length=100)] | None = None
+    address: Annotated[Text, Field(max_length=500)] | None = None
+
+
+class ComplainantIn(BaseModel):
+    """信访人. An anonymous complainant's personal data are discarded, never stored."""
+
+    anonymous: bool = False
+    name: Annotated[Text, Field(max_length=50)] | None = None
+    phone: Annotated[Text, Field(max_length=30)] | None = None
+    id_number: Annotated[Text, Field(max_length=30)] | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str | None) -> str | None:
+        return value.strip() or None if value is not None else None
+
+    @field_validator("phone")
+    @classmethod
+    def _phone(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        digits = normalize_phone(value)
+        if not re.fullmatch(r"[\d+\-() ]+", value.strip()) or not 5 <= len(digits) <= 15:
+            raise ValueError("电话号码格式不正确")
+        return digits
+
+    @field_validator("id_number")
+    @classmethod
+    def _id_number(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        cleaned = value.strip().upper()
+        if not re.fullmatch(r"\d{17}[\dX]|\d{15}", cleaned):
+            raise ValueError("身份证号码格式不正确（应为 18 位或 15 位）")
+        return cleaned
+
+
+class CategoryIn(BaseModel):
+    """内容分类 predicted by the NLU (level-1 category)."""
+
+    name: Annotated[Text, Field(min_length=1, max_length=50)]
+    confidence: float = Field(ge=0.0, le=1.0)
+
+
+class CaseCreate(BaseModel):
+    idempotency_key: Key
+    channel: Channel
+    purpose: Purpose = Purpose.COMPLAINT
+    description: Annotated[
+        Text,
+        Field(min_length=1, max_length=MAX_DESCRIPTION),
+        AfterValidator(_not_blank),
+    ]
+    summary: Annotated[Text, Field(max_length=2000)] | None = None
+    request: Annotated[Text, Field(max_length=2000)] | None = None
+    occurred_at_text: Annotated[Text, Field(max_length=200)] | None = None
+    location: LocationIn = Field(default_factory=LocationIn)
+    complainant: ComplainantIn = Field(default_factory=ComplainantIn)
+    category: CategoryIn | None = None
+    conversation_id: Annotated[Text, Field(max_length=200)] | None = None
+
+
+class CaseCreated(BaseModel):
+    number: str
+    query_code: str
+    state: CaseState
+    state_label: str
+    responsible_unit: ResponsibleUnitOut
+    accept_by: date
+    created_at: datetime
+
+
+class LookupRequest(BaseModel):
+    """Citizen look-up (查询): case number (or its digits) and the 6-digit query code."""
+
+    number: Annotated[Text, Field(min_length=1, max_length=40)]
+    query_code: Annotated[Text, Field(min_length=1, max_length=20)]
+
+    @field_validator("number")
+    @classmethod
+    def _case_number(cls, value: str) -> str:
+        number = normalize_number(value)
+        if number is None:
+            raise ValueError("案件编号格式不正确（例如 XF202611260001）")
+        return number
+
+    @field_validator("query_code")
+    @classmethod
+    def _six_digits(cls, value: str) -> str:
+        cleaned = "".join(value.split())
+        if not re.fullmatch(r"\d{6}", cleaned):
+            raise ValueError("查询码应为 6 位数字")
+        return cleaned
+
+
+class LastEventOut(BaseModel):
+    at: datetime
+    label: str
+    note: str | None
+
+
+class CaseLookupOut(BaseModel):
+    number: str
+    state: CaseState
+    state_label: str
+    responsible_unit: ResponsibleUnitOut
+    accept_by: date
+    created_at: datetime
+    last_event: LastEventOut | None
+
+
+class ComplainantMasked(BaseModel):
+    anonymous: bool
+    name: str | None
+    phone: str | None
+    id_number: str | None
+
+
+class CaseSummaryOut(BaseModel):
+    """One line of the staff list: personal data masked (张*, 138****1234)."""
+
+    number: str
+    channel: Channel
+    purpose: Purpose
+    state: CaseState
+    state_label: str
+    summary: str | None
+    category_name: str | None
+    district: str | None
+    street: str | None
+    responsible_unit: ResponsibleUnitOut
+    complainant: ComplainantMasked
+    conversation_id: str | None
+    accept_by: date
+    created_at: datetime
+
+
+class CaseListOut(BaseModel):
+    items: list[CaseSummaryOut]
+    total: int

@@ -1,0 +1,1 @@
+"""Cross-cutting pieces of the case store: settings, database, security, errors."""

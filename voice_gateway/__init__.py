@@ -1,0 +1,1 @@
+"""Twilio Voice gateway: phone calls <-> the Rasa agent, in Mandarin."""
