@@ -310,6 +310,26 @@ class ValidateComplaintForm(FormValidationAction):
         return {"person_name": name}
 
 
+class ActionAskPhoneNumber(Action):
+    """Asks for a contact number; on the hotline, offers the calling number."""
+
+    def name(self) -> Text:
+        return "action_ask_phone_number"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        caller = tracker.get_slot("caller_phone")
+        if caller:
+            dispatcher.utter_message(
+                text="您的个人信息会严格保密，如希望匿名反映，请说“匿名”。"
+                f"联系电话用您现在的来电号码，尾号{caller[-4:]}，可以吗？可以请说“是”，或者说出其他电话号码。"
+            )
+        else:
+            dispatcher.utter_message(response="utter_ask_phone_number")
+        return []
+
+
 class ActionConfirmSummary(Action):
     """Reads back the complaint and waits for 对 (复述确认)."""
 

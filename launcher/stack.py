@@ -234,3 +234,53 @@ def _pump(name: str, process: subprocess.Popen) -> None:
     for raw in iter(process.stdout.readline, b""):
         sys.stdout.write(f"{name:>9} | {raw.decode('utf-8', errors='replace')}")
         sys.stdout.flush()
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class IsolatedStack:
+    """A whole system on free ports with its own throw-away storage."""
+
+    stack: Stack
+    ports: Ports
+    env: dict[str, str]
+    work_dir: Path
+
+    def url(self, service: str) -> str:
+        return f"http://127.0.0.1:{getattr(self.ports, service)}"
+
+
+def isolated_stack(model: str, work_dir: Path, env: dict[str, str] | None = None) -> IsolatedStack:
+    """Wires (but does not start) the four services on free ports under `work_dir`.
+
+    Used by the integration tests and the benchmarks: SQLite case store,
+    SQLite tracker store and outbox, all inside `work_dir`.
+    """
+    work_dir.mkdir(parents=True, exist_ok=True)
+    ports = Ports(rasa=free_port(), actions=free_port(), casestore=free_port(), voice=free_port())
+    endpoints = work_dir / "endpoints.yml"
+    endpoints.write_text(
+        "action_endpoint:\n"
+        f'  url: "http://127.0.0.1:{ports.actions}/webhook"\n'
+        "tracker_store:\n"
+        "  type: SQL\n"
+        '  dialect: "sqlite"\n'
+        f'  db: "{work_dir / "tracker.db"}"\n',
+        encoding="utf-8",
+    )
+    settings = {
+        "DATABASE_URL": f"sqlite:///{work_dir / 'casestore.db'}",
+        "ACTIONS_OUTBOX": str(work_dir / "outbox.sqlite3"),
+        "VOICE_PUBLIC_BASE_URL": f"http://127.0.0.1:{ports.voice}",
+        "PUBLIC_RASA_URL": f"http://127.0.0.1:{ports.rasa}",
+    }
+    settings.update(env or {})
+    services = default_services(model, ports, str(endpoints), settings)
+    return IsolatedStack(Stack(services, log_dir=work_dir / "logs"), ports, settings, work_dir)

@@ -93,3 +93,25 @@ def test_complaint_filed_while_case_store_is_down_is_kept_and_registered_later(s
     code = QUERY_CODE.search(reply)
     assert registered[0]["number"] in reply and code, citizen.transcript
     assert "已登记" in reply, citizen.transcript
+
+
+def test_hotline_caller_can_keep_the_calling_number_as_contact(stack) -> None:
+    sender = "call-test-caller-number"
+    url = f"{stack.rasa_url}/webhooks/rest/webhook"
+
+    def say(message: str) -> str:
+        body = {
+            "sender": sender,
+            "message": message,
+            "metadata": {"channel": "hotline", "caller": "+8613912345678"},
+        }
+        response = httpx.post(url, json=body, timeout=60)
+        return "\n".join(m.get("text", "") for m in response.json())
+
+    say("我要投诉二七区大学路街道有个广场舞晚上十点还在放音乐")
+    say("每天晚上")
+    offer = say("希望晚上九点以后把音量调小")
+    assert "来电号码" in offer and "5678" in offer, offer
+    assert "称呼" in say("是"), "the calling number is taken; the name is asked next"
+    summary = say("李女士")
+    assert "13912345678" in summary and "李女士" in summary, summary
