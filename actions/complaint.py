@@ -313,7 +313,7 @@ class ValidateComplaintForm(FormValidationAction):
 class ActionAskPhoneNumber(Action):
     """Asks for a contact number; on the hotline, offers the calling number."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_ask_phone_number"
 
     async def run(
