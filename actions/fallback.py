@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import List
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet, UserUtteranceReverted
+from rasa_sdk.events import EventType, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -17,7 +17,22 @@ PROBLEM_REPLIES = {
 OFFER_PERSON_AFTER = 2
 
 
+def misunderstood_in_a_row(tracker: Tracker) -> int:
+    """How many of the latest user messages in a row the NLU could not place."""
+    count = 0
+    for event in reversed(tracker.events):
+        if event.get("event") != "user":
+            continue
+        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+        if intent != "nlu_fallback":
+            break
+        count += 1
+    return count
+
+
 class ActionHandleFallback(Action):
+    """Says why a message was not understood; after two in a row, offers a person."""
+
     def name(self) -> str:
         return "action_handle_fallback"
 
@@ -34,22 +49,11 @@ class ActionHandleFallback(Action):
             # say so and let the message not count (as Rasa's own fallback).
             dispatcher.utter_message(response="utter_default")
             return [UserUtteranceReverted()]
-        count = int(tracker.get_slot("misunderstood_count") or 0) + 1
-        if count >= OFFER_PERSON_AFTER:
+        if misunderstood_in_a_row(tracker) >= OFFER_PERSON_AFTER:
             dispatcher.utter_message(
                 text="抱歉，我可能没理解对。您可以换个说法直接描述问题，"
                 "发送“转人工”，或拨打12345热线与工作人员通话。"
             )
-            return [SlotSet("misunderstood_count", 0)]
-        dispatcher.utter_message(response="utter_default")
-        return [SlotSet("misunderstood_count", count)]
-
-
-class ActionResetMisunderstanding(Action):
-    def name(self) -> str:
-        return "action_reset_misunderstanding"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[EventType]:
-        return [SlotSet("misunderstood_count", 0)]
+        else:
+            dispatcher.utter_message(response="utter_default")
+        return []

@@ -17,7 +17,7 @@ from actions.casestore_client import (
     CaseStoreUnavailable,
     WrongQueryCode,
 )
-from actions.complaint import last_user_text
+from actions.conversation import last_user_text
 from actions.outbox import Outbox
 from actions.settings import get_settings
 

@@ -1,0 +1,52 @@
+"""Not understood twice in a row → a person is offered (spec: handoff)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.fallback import ActionHandleFallback, misunderstood_in_a_row
+
+
+def _user(intent: str, **extra) -> dict:
+    return {"event": "user", "text": "…", "parse_data": {"intent": {"name": intent}, **extra}}
+
+
+def _tracker(*events: dict) -> Tracker:
+    latest = events[-1]["parse_data"] if events else {}
+    return Tracker("t", {}, latest, list(events), False, None, None, "action_listen")
+
+
+def _replies(tracker: Tracker) -> list[str]:
+    dispatcher = CollectingDispatcher()
+    asyncio.run(ActionHandleFallback().run(dispatcher, tracker, {}))
+    return [m.get("text") or m.get("response") for m in dispatcher.messages]
+
+
+def test_counts_only_the_latest_run_of_fallbacks() -> None:
+    assert (
+        misunderstood_in_a_row(
+            _tracker(_user("nlu_fallback"), _user("greet"), _user("nlu_fallback"))
+        )
+        == 1
+    )
+    assert (
+        misunderstood_in_a_row(
+            _tracker(_user("greet"), _user("nlu_fallback"), _user("nlu_fallback"))
+        )
+        == 2
+    )
+
+
+def test_second_miss_in_a_row_offers_a_person() -> None:
+    first = _replies(_tracker(_user("greet"), _user("nlu_fallback")))
+    assert first == ["utter_default"]
+    second = _replies(_tracker(_user("nlu_fallback"), _user("nlu_fallback")))
+    assert "转人工" in second[0] and "12345" in second[0]
+
+
+def test_unreadable_input_gets_its_own_reason() -> None:
+    replies = _replies(_tracker(_user("nlu_fallback", input_problem="no_text")))
+    assert replies == ["我只能看懂文字，请用文字描述您要反映的问题。"]
