@@ -13,8 +13,8 @@ from rasa_sdk.endpoint import create_app
 
 from actions.casestore_client import CaseRejected, CaseStoreClient, CaseStoreUnavailable
 from actions.outbox import Outbox
-from actions.privacy import install_log_masking
 from actions.settings import get_settings
+from zhtext import install_redaction
 
 logger = logging.getLogger("actions.server")
 
@@ -60,7 +60,7 @@ def main() -> None:
     parser.add_argument("--host", default="127.0.0.1")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    install_log_masking()
+    install_redaction()
     settings = get_settings()
     app = create_app("actions", cors_origins=None)
 

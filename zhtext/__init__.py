@@ -16,6 +16,7 @@ from zhtext.identifiers import (
 )
 from zhtext.normalize import normalize, to_simplified
 from zhtext.numbers import spoken_digits_to_digits
+from zhtext.privacy import RedactingFilter, install_redaction, redact
 
 __all__ = [
     "extract_case_number",
@@ -27,6 +28,9 @@ __all__ = [
     "mask_name",
     "mask_phone",
     "normalize",
+    "RedactingFilter",
+    "install_redaction",
+    "redact",
     "spoken_digits_to_digits",
     "to_simplified",
 ]

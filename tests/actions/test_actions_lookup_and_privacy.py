@@ -1,4 +1,4 @@
-"""Case-number parsing and log masking."""
+"""Case-number parsing, and no personal data in the action server's logs."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import logging
 import pytest
 
 from actions.lookup import canonical_case_number, canonical_query_code
-from actions.privacy import MaskingFilter, mask_personal_data
+from zhtext import install_redaction, redact
 
 
 @pytest.mark.parametrize(
@@ -29,11 +29,16 @@ def test_canonical_query_code() -> None:
     assert canonical_query_code("9081") is None
 
 
-def test_phone_and_id_numbers_are_masked_in_logs(caplog) -> None:
-    assert mask_personal_data("电话13800138000") == "电话138****8000"
-    assert mask_personal_data("身份证41010519900101123X") == "身份证410105********123X"
+def test_phone_and_id_numbers_are_redacted_in_logs(caplog) -> None:
+    assert (
+        redact("电话13800138000，身份证41010519900101123X")
+        == "电话[电话已隐藏]，身份证[身份证号已隐藏]"
+    )
+    assert "XF202611260001" in redact("查询 XF202611260001"), "case numbers are not personal data"
     logger = logging.getLogger("test.privacy")
-    logger.addFilter(MaskingFilter())
+    install_redaction()
+    install_redaction(logging.getLogger())  # idempotent
+    caplog.handler.addFilter(__import__("zhtext").RedactingFilter())
     with caplog.at_level(logging.INFO, logger="test.privacy"):
         logger.info("caller %s said %s", "13800138000", "hello")
-    assert "13800138000" not in caplog.text and "138****8000" in caplog.text
+    assert "13800138000" not in caplog.text and "[电话已隐藏]" in caplog.text
