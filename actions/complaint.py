@@ -172,6 +172,8 @@ class ValidateComplaintForm(FormValidationAction):
             result: Dict[str, Any] = {"street": street.name}
             if not district:
                 result["district"] = street.district
+            if said.strip() not in {street.name, *street.aliases}:
+                result["address"] = said.strip()  # 农业路和文化路交叉口: keep the detail
             return result
         if text.does_not_know(said) or not text.substantive_content(said):
             return {"street": text.UNKNOWN_STREET}

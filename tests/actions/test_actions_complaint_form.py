@@ -1,0 +1,94 @@
+"""The complaint form's validators on real rasa-sdk trackers and the real gazetteer."""
+
+from __future__ import annotations
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.complaint import ValidateComplaintForm, required_form_slots
+
+
+def _tracker(text: str, slots: dict | None = None, intent: str = "inform") -> Tracker:
+    events = [{"event": "user", "text": text, "parse_data": {"intent": {"name": intent}}}]
+    latest = {"text": text, "intent": {"name": intent}, "entities": []}
+    return Tracker("t", slots or {}, latest, events, False, None, None, "action_listen")
+
+
+def _validate(slot: str, value, text: str, slots: dict | None = None, intent: str = "inform"):
+    dispatcher = CollectingDispatcher()
+    method = getattr(ValidateComplaintForm(), f"validate_{slot}")
+    result = method(value, dispatcher, _tracker(text, slots, intent), {})
+    return result, [m.get("text") for m in dispatcher.messages]
+
+
+def test_required_slots_follow_the_kind_of_matter() -> None:
+    assert required_form_slots("complaint", False) == [
+        "description",
+        "district",
+        "street",
+        "occurred_time",
+        "request_text",
+        "phone_number",
+        "person_name",
+    ]
+    assert required_form_slots("consultation", True) == ["description"]
+    assert "occurred_time" not in required_form_slots("suggestion", False)
+
+
+def test_district_aliases_become_official_names() -> None:
+    result, said = _validate("district", "管城区", "在管城区")
+    assert result == {"district": "管城回族区"} and said == []
+
+
+def test_a_street_named_as_the_district_answer_fills_both() -> None:
+    result, _ = _validate("district", "花园路街道", "花园路街道")
+    assert result == {"district": "金水区", "street": "花园路街道"}
+
+
+def test_a_place_in_another_city_gets_a_helpful_hint() -> None:
+    result, said = _validate("district", "朝阳区", "北京朝阳区")
+    assert result["district"] is None
+    assert "北京" in said[0] and "郑州市" in said[0]
+
+
+def test_second_failed_answer_offers_a_person() -> None:
+    result, said = _validate(
+        "district", "火星区", "火星区", {"validation_failures": {"district": 1}}
+    )
+    assert result["district"] is None and "转人工" in said[0]
+
+
+def test_a_road_names_its_street_office_and_the_words_stay_as_address() -> None:
+    said_text = "农业路和文化路交叉口"
+    result, said = _validate("street", said_text, said_text, {"district": "金水区"})
+    assert result == {"street": "文化路街道", "address": said_text} and said == []
+
+
+def test_unknown_place_is_kept_as_the_address_not_rejected() -> None:
+    said_text = "绿城广场东边那个小区"
+    result, said = _validate("street", said_text, said_text, {"district": "金水区"})
+    assert result == {"street": "不详", "address": said_text} and said == []
+
+
+def test_phone_number_spoken_or_anonymous_or_the_calling_number() -> None:
+    result, _ = _validate(
+        "phone_number",
+        "13800138000",
+        "我叫张三，电话13800138000",
+        {"requested_slot": "phone_number"},
+    )
+    assert result == {"phone_number": "13800138000", "person_name": "张三"}
+    result, _ = _validate("phone_number", "匿名", "我要匿名", {"requested_slot": "phone_number"})
+    assert result == {"anonymous": True, "phone_number": None, "person_name": None}
+    result, _ = _validate(
+        "phone_number",
+        "是",
+        "是",
+        {"requested_slot": "phone_number", "caller_phone": "13912345678"},
+        intent="affirm",
+    )
+    assert result == {"phone_number": "13912345678"}
+    result, said = _validate(
+        "phone_number", "1380013", "1380013", {"requested_slot": "phone_number"}
+    )
+    assert result["phone_number"] is None and "11位" in said[0]
