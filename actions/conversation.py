@@ -20,3 +20,10 @@ def last_user_metadata(tracker: Tracker) -> Dict[str, Any]:
         if event.get("event") == "user":
             return event.get("metadata") or {}
     return {}
+
+
+def is_hotline(tracker: Tracker) -> bool:
+    """Whether the citizen is on the phone (the voice gateway marks its messages)."""
+    if tracker.get_slot("caller_phone"):
+        return True
+    return last_user_metadata(tracker).get("channel") == "hotline"

@@ -9,6 +9,9 @@ from rasa_sdk.events import EventType, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.conversation import is_hotline
+from actions.handoff import transfer_call
+
 PROBLEM_REPLIES = {
     "empty": "我没有收到文字内容，请直接输入您要反映的问题。",
     "not_chinese": "目前我只能理解中文，请用中文描述您要反映的问题。",
@@ -49,7 +52,10 @@ class ActionHandleFallback(Action):
             # say so and let the message not count (as Rasa's own fallback).
             dispatcher.utter_message(response="utter_default")
             return [UserUtteranceReverted()]
-        if misunderstood_in_a_row(tracker) >= OFFER_PERSON_AFTER:
+        if misunderstood_in_a_row(tracker) >= OFFER_PERSON_AFTER and is_hotline(tracker):
+            dispatcher.utter_message(text="抱歉，我可能没听明白，我请工作人员来帮您。")
+            transfer_call(dispatcher, "misunderstood", say=False)
+        elif misunderstood_in_a_row(tracker) >= OFFER_PERSON_AFTER:
             dispatcher.utter_message(
                 text="抱歉，我可能没理解对。您可以换个说法直接描述问题，"
                 "发送“转人工”，或拨打12345热线与工作人员通话。"

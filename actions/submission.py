@@ -16,7 +16,7 @@ import zhtext
 from actions import places, text
 from actions.casestore_client import CaseRejected, CaseStoreClient, CaseStoreUnavailable
 from actions.complaint import FORM_SLOTS, required_form_slots, slot_values
-from actions.conversation import last_user_text
+from actions.conversation import is_hotline, last_user_text
 from actions.outbox import Outbox
 from actions.settings import get_settings
 
@@ -92,9 +92,10 @@ class ActionSubmitComplaint(Action):
             receipt = await CaseStoreClient(settings).create_case(payload)
         except CaseStoreUnavailable as error:
             outbox.failed(key, str(error))
+            ask = "说" if is_hotline(tracker) else "发送"
             dispatcher.utter_message(
                 text="您的反映已完整记录。登记系统暂时繁忙，系统会自动完成登记，"
-                "不需要您重新反映。请稍后发送“查询”获取信访件编号和查询码。"
+                f"不需要您重新反映。请稍后{ask}“查询”获取信访件编号和查询码。"
             )
             return self._reset()
         except CaseRejected as error:

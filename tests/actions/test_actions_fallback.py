@@ -50,3 +50,12 @@ def test_second_miss_in_a_row_offers_a_person() -> None:
 def test_unreadable_input_gets_its_own_reason() -> None:
     replies = _replies(_tracker(_user("nlu_fallback", input_problem="no_text")))
     assert replies == ["我只能看懂文字，请用文字描述您要反映的问题。"]
+
+
+def test_on_the_phone_the_second_miss_transfers_the_call() -> None:
+    events = [_user("nlu_fallback"), _user("nlu_fallback")]
+    events[-1]["metadata"] = {"channel": "hotline", "caller": "+8613912345678"}
+    tracker = _tracker(*events)
+    dispatcher = CollectingDispatcher()
+    asyncio.run(ActionHandleFallback().run(dispatcher, tracker, {}))
+    assert dispatcher.messages[-1]["custom"] == {"transfer": {"reason": "misunderstood"}}
