@@ -16,6 +16,11 @@ from typing import Protocol
 from voice_gateway.bot_reply import Button
 
 
+def call_sid_hash(call_sid: str) -> str:
+    """The CallSid as the case store sees it: a full SHA-256, never the SID itself."""
+    return hashlib.sha256(call_sid.encode("utf-8")).hexdigest()
+
+
 def conversation_id(call_sid: str) -> str:
     """Rasa sender id of a call: derived from CallSid, never the caller's phone number."""
     return "call-" + hashlib.sha256(call_sid.encode("utf-8")).hexdigest()[:16]
@@ -30,6 +35,14 @@ class PendingUtterance:
 
 
 @dataclass(frozen=True)
+class PendingTransfer:
+    """The caller is being put through to staff (<Dial>/<Enqueue> sent, no outcome yet)."""
+
+    reason: str
+    reference: str | None = None
+
+
+@dataclass(frozen=True)
 class CallState:
     caller: str = ""
     # Last question asked, repeated on no-input; buttons of the last turn, for "按1" / "说一".
@@ -38,10 +51,25 @@ class CallState:
     no_input_count: int = 0
     pending: PendingUtterance | None = None
     turns: int = 0
+    # Rasa answered with nothing to say, this many turns in a row.
+    empty_replies: int = 0
+    # The bot's last turn waits for an answer; a case number has been read out.
+    bot_asked: bool = True
+    case_number_read: bool = False
+    transfer: PendingTransfer | None = None
     updated_at: float = field(default=0.0, compare=False)
 
     def heard_caller(self) -> CallState:
         return replace(self, no_input_count=0)
+
+    @property
+    def mid_complaint(self) -> bool:
+        """The caller has said something, the bot is still asking, and no case is filed yet."""
+        return (
+            self.turns > 0
+            and not self.case_number_read
+            and (self.bot_asked or self.pending is not None or self.transfer is not None)
+        )
 
 
 class CallStateStore(Protocol):

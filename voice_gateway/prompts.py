@@ -36,3 +36,43 @@ DOMAIN_HINTS = (
     "停水", "停电", "供暖", "燃气", "占道经营", "油烟", "垃圾", "违章建筑", "拖欠工资",
     "城管", "街道办", "居委会", "社区", "匿名",
 )  # fmt: skip
+
+# No-input ladder, second silence: offer a person before asking again.
+OFFER_HUMAN = "如需人工服务，请说“人工”或按0键。"
+
+# Rasa answered but the bot said nothing (e.g. the action server is down).
+EMPTY_REPLY = "抱歉，系统刚才没有回应。"
+EMPTY_REPLY_TRANSFER = ("非常抱歉，系统暂时无法为您办理。", "正在为您转接人工服务，请稍候。")
+EMPTY_REPLY_GOODBYE = (
+    "非常抱歉，系统暂时无法为您办理。",
+    "我们已记下您的来电，工作人员会尽快给您回电。",
+    "感谢您的来电，再见。",
+)
+# Rasa could not be reached at all after the "请稍候" rounds, and a person can take over.
+UNAVAILABLE_TRANSFER = ("非常抱歉，系统暂时无法处理您的来电。", "正在为您转接人工服务，请稍候。")
+
+# Transfer to staff.
+NO_TRANSFER_TARGET = (
+    "抱歉，现在暂时无法为您转接人工服务，已请工作人员稍后给您回电。",
+    "我们先继续为您办理。",
+)
+TRANSFERRING = "正在为您转接人工服务，请稍候。"
+EMERGENCY_ADVICE = "如果情况紧急，请直接拨打110、119或120。"
+TRANSFER_FALLBACK = (
+    "工作人员暂时都在忙，您反映的内容已经记录，我们会尽快给您回电。",
+    "感谢您的来电，再见。",
+)
+QUEUE_HOLD = "工作人员正在接听其他来电，请您稍候，不要挂机。"
+
+# Said to the staff member before the caller is connected (whisper).
+WHISPER_INTRO = "您好，这是12345热线转接的来电。"
+WHISPER_REASONS = {
+    "request_human": "来电人要求人工服务。",
+    "emergency": "紧急情况，请优先处理。",
+    "misunderstood": "智能助手没能听懂来电人。",
+    "bot_unavailable": "智能助手暂时无法办理。",
+}
+WHISPER_CONNECT = "现在为您接通。"
+
+# Caller said this (or pressed 0): wants a person.
+HUMAN_KEY = "0"

@@ -19,6 +19,7 @@ from voice_gateway.signature import (
     public_url,
 )
 from voice_gateway.signature import SIGNATURE_SETTINGS_HEADER as SIGNATURE_SETTINGS
+from voice_gateway.twiml import Handoff
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +73,10 @@ def call_event(form: Annotated[SignedForm, Depends(signed_form)]) -> CallEvent:
         speech=form.first("SpeechResult"),
         digits=form.first("Digits"),
         call_status=form.first("CallStatus"),
+        call_duration=form.first("CallDuration"),
+        dial_call_status=form.first("DialCallStatus"),
+        queue_result=form.first("QueueResult"),
+        queue_time=form.first("QueueTime"),
     )
 
 
@@ -118,8 +123,46 @@ async def no_input(request: Request, call: Call, flow: Flow) -> TwiMLResponse:
     return await _speak(request, lambda: flow.no_input(call))
 
 
+@router.post("/dial-status", response_class=TwiMLResponse)
+async def dial_status(request: Request, call: Call, flow: Flow) -> TwiMLResponse:
+    """<Dial>/<Enqueue> action: hang up after staff spoke, else the fallback message."""
+    return await _speak(request, lambda: flow.dial_status(call))
+
+
+@router.post("/whisper", response_class=TwiMLResponse)
+async def whisper(
+    request: Request,
+    call: Call,
+    flow: Flow,
+    conversation: str = "",
+    reason: str = "",
+    reference: str | None = None,
+) -> TwiMLResponse:
+    """<Number url>: told to the staff member before the caller is connected.
+
+    The query (conversation, reason, reference) was written by this gateway and is covered
+    by the signature; CallSid here is the staff leg, not the caller's call.
+    """
+    handoff = Handoff(conversation_id=conversation, reason=reason, reference=reference)
+    try:
+        xml = flow.whisper(handoff)
+    except Exception:
+        log.exception("whisper failed")
+        xml = '<?xml version="1.0" encoding="UTF-8"?><Response />'  # just connect
+    return TwiMLResponse(content=xml)
+
+
+@router.post("/hold", response_class=TwiMLResponse)
+async def hold(request: Request, call: Call, flow: Flow) -> TwiMLResponse:
+    """<Enqueue waitUrl>: a short hold message; <Leave/> after VOICE_QUEUE_MAX_WAIT_S."""
+    return await _speak(request, lambda: flow.hold(call))
+
+
 @router.post("/status", response_class=TwiMLResponse)
 async def status(call: Call, flow: Flow) -> TwiMLResponse:
-    """Call status callback (set it on the number): forgets the call once it has ended."""
-    flow.status(call)
+    """Call status callback (set it on the number): records it, reports a dropped complaint."""
+    try:
+        flow.status(call)
+    except Exception:
+        log.exception("status callback failed")
     return TwiMLResponse(content='<?xml version="1.0" encoding="UTF-8"?><Response />')

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -11,6 +12,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 # Documented development defaults. Production refuses to start with them.
 DEV_TWILIO_AUTH_TOKEN = "dev-twilio-auth-token"
 DEV_PUBLIC_BASE_URL = "http://127.0.0.1:8080"
+DEV_CASESTORE_SERVICE_TOKEN = "dev-service-token"
+
+_E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 
 # Twilio answers a webhook with an error after 15 s; stay well inside that.
 TWILIO_WEBHOOK_LIMIT_S = 15.0
@@ -46,8 +50,25 @@ class Settings(BaseSettings):
     voice_speech_timeout: str = "3"
     # Seconds to wait for the caller to start speaking before the no-input path.
     voice_gather_timeout_s: int = Field(default=6, ge=1, le=60)
-    # No-input reprompts before a polite goodbye.
-    voice_no_input_reprompts: int = Field(default=1, ge=0, le=5)
+    # Prompts after silences before a polite goodbye; the last one (from the second on) also
+    # offers a person. Default 2: reprompt, then offer a person, then goodbye.
+    voice_no_input_reprompts: int = Field(default=2, ge=0, le=5)
+
+    # Staff transfer target: at most one of a phone number (E.164), a SIP URI, a queue name.
+    # None in development (the caller is told no one can take the call now and the bot goes
+    # on); production refuses to start without one (see _transfer_target_in_production).
+    voice_transfer_number: str = ""
+    voice_transfer_sip: str = ""
+    voice_transfer_queue: str = ""
+    # Seconds the staff phone rings before the fallback message.
+    voice_dial_timeout_s: int = Field(default=20, ge=5, le=60)
+    # Seconds a caller waits in the queue before the fallback message.
+    voice_queue_max_wait_s: int = Field(default=90, ge=10, le=900)
+
+    # Case store: handoffs and dropped calls are reported there (fire-and-forget).
+    casestore_url: str = "http://127.0.0.1:8000"
+    casestore_service_token: SecretStr = SecretStr(DEV_CASESTORE_SERVICE_TOKEN)
+    casestore_timeout_s: float = Field(default=2.0, gt=0, le=5)
 
     gazetteer_file: Path = Path("var/gazetteer/zhengzhou.json")
     # Twilio accepts up to 500 hints of up to 100 characters; stay well below.
@@ -63,7 +84,33 @@ class Settings(BaseSettings):
             return value
         raise ValueError('VOICE_SPEECH_TIMEOUT must be "auto" or a positive number of seconds')
 
-    @field_validator("voice_public_base_url", "rasa_url")
+    @field_validator("voice_transfer_number")
+    @classmethod
+    def _number_is_e164(cls, value: str) -> str:
+        value = value.strip().replace(" ", "").replace("-", "")
+        if value and not _E164.match(value):
+            raise ValueError("VOICE_TRANSFER_NUMBER must be an E.164 number such as +8637112345678")
+        return value
+
+    @field_validator("voice_transfer_sip")
+    @classmethod
+    def _sip_uri(cls, value: str) -> str:
+        value = value.strip()
+        if value and (not value.startswith(("sip:", "sips:")) or "?" in value):
+            raise ValueError(
+                "VOICE_TRANSFER_SIP must be a sip: URI without headers, e.g. sip:staff@pbx.example"
+            )
+        return value
+
+    @field_validator("voice_transfer_queue")
+    @classmethod
+    def _queue_name(cls, value: str) -> str:
+        value = value.strip()
+        if len(value) > 64:
+            raise ValueError("VOICE_TRANSFER_QUEUE must be at most 64 characters")
+        return value
+
+    @field_validator("voice_public_base_url", "rasa_url", "casestore_url")
     @classmethod
     def _strip_trailing_slash(cls, value: str) -> str:
         value = value.strip().rstrip("/")
@@ -81,6 +128,21 @@ class Settings(BaseSettings):
         return self
 
     @model_validator(mode="after")
+    def _one_transfer_target(self) -> Settings:
+        given = [
+            name
+            for name, value in (
+                ("VOICE_TRANSFER_NUMBER", self.voice_transfer_number),
+                ("VOICE_TRANSFER_SIP", self.voice_transfer_sip),
+                ("VOICE_TRANSFER_QUEUE", self.voice_transfer_queue),
+            )
+            if value
+        ]
+        if len(given) > 1:
+            raise ValueError("set only one staff transfer target, not " + " and ".join(given))
+        return self
+
+    @model_validator(mode="after")
     def _no_dev_defaults_in_production(self) -> Settings:
         if self.xf_env != "production":
             return self
@@ -91,6 +153,14 @@ class Settings(BaseSettings):
             problems.append(
                 "VOICE_PUBLIC_BASE_URL is the development default; set the public https URL "
                 "Twilio calls (signatures are checked against it)"
+            )
+        if self.casestore_service_token.get_secret_value() in ("", DEV_CASESTORE_SERVICE_TOKEN):
+            problems.append("CASESTORE_SERVICE_TOKEN is the development default")
+        if not (self.voice_transfer_number or self.voice_transfer_sip or self.voice_transfer_queue):
+            # A public hotline must be able to put a caller (an emergency) through to a person.
+            problems.append(
+                "no staff transfer target; set VOICE_TRANSFER_NUMBER, VOICE_TRANSFER_SIP "
+                "or VOICE_TRANSFER_QUEUE"
             )
         if problems:
             raise ValueError("refusing to start with XF_ENV=production: " + "; ".join(problems))

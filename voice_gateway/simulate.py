@@ -8,6 +8,10 @@ key 1 ("#13800138000" types a number). Webhooks are form-encoded, signed like Tw
 them (X-Twilio-Signature over the public URL), and the TwiML answer is followed: <Say> is
 printed, <Gather> takes the next utterance and posts it to its action URL, <Redirect> is
 followed, <Hangup/> or the end of the document ends the call, then a status callback is sent.
+<Dial> prints "（转接人工：…）", plays the whisper to the "staff member" when one answers, and
+posts the Dial action with the DialCallStatus chosen by --dial-status (default no-answer);
+<Enqueue> plays the hold message once, then posts its action with QueueResult "bridged"
+(--dial-status completed) or "leave" (after the waitUrl answered <Leave/>).
 """
 
 from __future__ import annotations
@@ -101,6 +105,10 @@ class _Twilio:
         self.transcript = transcript
         self._on_line = on_line
 
+    @property
+    def call_sid(self) -> str:
+        return self._call["CallSid"]
+
     def say(self, speaker: Speaker, text: str) -> None:
         line = TranscriptLine(speaker, text)
         self.transcript.lines.append(line)
@@ -154,8 +162,77 @@ class _Twilio:
         return self._base_url + parts.path + (f"?{parts.query}" if parts.query else "")
 
 
+ANSWERED_STATUSES = ("completed", "answered")
+
+
+def _play_nested_says(twilio: _Twilio, document: ET.Element | None, speaker: Speaker) -> bool:
+    """Print a side document's <Say>s (whisper, hold); True if it asked to <Leave/>."""
+    if document is None:
+        return False
+    for verb in document:
+        if verb.tag == "Say":
+            twilio.say(speaker, (verb.text or "").strip())
+    return document.find("Leave") is not None
+
+
+def _dial(
+    twilio: _Twilio, verb: ET.Element, url: str, dial_status: str
+) -> tuple[str, dict[str, str]] | str:
+    targets = [child for child in verb if child.tag in ("Number", "Sip", "Client", "Queue")]
+    who = "、".join((t.text or "").strip() for t in targets) or (verb.text or "").strip()
+    twilio.say("system", f"（转接人工：{who or '人工坐席'}）")
+    answered = dial_status in ANSWERED_STATUSES
+    if answered:
+        for target in targets:
+            whisper = target.get("url")
+            if whisper:
+                staff_leg = {
+                    "CallSid": "CA" + uuid.uuid4().hex,
+                    "ParentCallSid": twilio.call_sid,
+                    "CallStatus": "in-progress",
+                    "Direction": "outbound-dial",
+                }
+                document = twilio.post(urljoin(url, whisper), staff_leg)
+                twilio.say("system", "（工作人员接听，先听到：）")
+                _play_nested_says(twilio, document, "system")
+        twilio.say("system", "（来电人与工作人员通话，通话结束）")
+    else:
+        twilio.say("system", f"（无人接听：{dial_status}）")
+    action = verb.get("action")
+    if not action:
+        return "bot" if answered else "end"
+    return urljoin(url, action), {"DialCallStatus": dial_status, "DialCallDuration": "0"}
+
+
+def _enqueue(
+    twilio: _Twilio, verb: ET.Element, url: str, dial_status: str
+) -> tuple[str, dict[str, str]] | str:
+    twilio.say("system", f"（转接人工：排队 {(verb.text or '').strip()}）")
+    wait_url = verb.get("waitUrl")
+    result = "bridged" if dial_status in ANSWERED_STATUSES else "leave"
+    if wait_url:
+        wait_url = urljoin(url, wait_url)
+        _play_nested_says(twilio, twilio.post(wait_url, {"QueueTime": "0"}), "bot")
+        if result == "leave":
+            # Nobody picks the caller up: Twilio keeps requesting waitUrl until it says <Leave/>.
+            left = _play_nested_says(twilio, twilio.post(wait_url, {"QueueTime": "86400"}), "bot")
+            if not left:
+                twilio.say("system", "（排队等待未结束，模拟器挂断）")
+                return "caller"
+    if result == "bridged":
+        twilio.say("system", "（来电人与工作人员通话，通话结束）")
+    action = verb.get("action")
+    if not action:
+        return "bot" if result == "bridged" else "end"
+    return urljoin(url, action), {"QueueResult": result, "QueueTime": "30"}
+
+
 def _run_document(
-    twilio: _Twilio, document: ET.Element, url: str, respond: Responder
+    twilio: _Twilio,
+    document: ET.Element,
+    url: str,
+    respond: Responder,
+    dial_status: str = "no-answer",
 ) -> tuple[str, dict[str, str]] | str:
     """Execute one TwiML document: the next (url, params) to request, or how the call ended."""
     for verb in document:
@@ -183,8 +260,9 @@ def _run_document(
         elif verb.tag == "Hangup":
             return "bot"
         elif verb.tag == "Dial":
-            twilio.say("system", f"转接：{(verb.text or '').strip() or '人工坐席'}")
-            return "bot"
+            return _dial(twilio, verb, url, dial_status)
+        elif verb.tag == "Enqueue":
+            return _enqueue(twilio, verb, url, dial_status)
     return "end"
 
 
@@ -199,11 +277,13 @@ def simulate_call(
     client: httpx.Client | None = None,
     on_line: Callable[[TranscriptLine], None] | None = None,
     max_webhooks: int = 100,
+    dial_status: str = "no-answer",
 ) -> CallTranscript:
     """Place one call against the gateway at base_url and return what was said.
 
     `public_base_url` is the URL Twilio believes it calls (VOICE_PUBLIC_BASE_URL of the
     gateway); signatures are computed over it. `client` may be a FastAPI TestClient.
+    `dial_status` is what a <Dial> to staff ends with (no-answer, busy, failed, completed).
     """
     call_sid = "CA" + uuid.uuid4().hex
     transcript = CallTranscript(call_sid=call_sid)
@@ -234,7 +314,7 @@ def simulate_call(
             if document is None:
                 transcript.ended_by = "error"
                 break
-            step = _run_document(twilio, document, url, respond)
+            step = _run_document(twilio, document, url, respond, dial_status)
             if isinstance(step, str):
                 transcript.ended_by = step
                 break
@@ -277,6 +357,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--script", type=Path, help="file with one utterance per line")
     parser.add_argument("--from", dest="caller", default="+8613800000000", help="calling number")
+    parser.add_argument(
+        "--dial-status",
+        default="no-answer",
+        choices=["no-answer", "busy", "failed", "canceled", "completed"],
+        help="how a transfer to staff ends (completed = staff answered)",
+    )
     args = parser.parse_args(argv)
 
     utterances: Iterable[str] | Responder = _script(args.script) if args.script else _keyboard
@@ -293,6 +379,7 @@ def main(argv: list[str] | None = None) -> int:
         utterances,
         caller=args.caller,
         on_line=show,
+        dial_status=args.dial_status,
     )
     print(f"（通话结束：{transcript.ended_by}）")
     return 1 if transcript.ended_by == "error" else 0

@@ -30,6 +30,12 @@ _KEYWORD_DIGITS = re.compile(
 )
 _SEPARATED_DIGITS = re.compile(r"(?<![\d.])\d{2,4}(?:[-‐ ]\d{2,8})+(?![\d.])")
 _LONG_DIGITS = re.compile(r"(?<![\d.])\d{5,}(?![\d.])")
+# Emergency numbers (police, fire, ambulance, traffic police) are dialled, not counted:
+# "拨打110" is 幺幺零, not 一百一十; "120元" / "110平方米" stay quantities.
+_EMERGENCY_NUMBER = re.compile(
+    r"(?<![\d.])(110|119|120|122)(?![\d.%％]|\s*(?:元|块|个|人|名|米|平|天|年|月|日|号|次|分|秒|"
+    r"小时|公里|岁|斤|克|家|户|栋|楼|室|层|辆|万|千|百|多))"
+)
 _SENTENCE_END = re.compile(r"(?<=[。！？!?；;])|\n+")
 _CLAUSE_END = re.compile(r"(?<=[，,、：:])")
 _ONLY_PUNCTUATION = re.compile(r"^[\s\W_]*$")
@@ -103,6 +109,7 @@ def spell_out_numbers(sentence: str) -> str:
         ),
         sentence,
     )
+    sentence = _EMERGENCY_NUMBER.sub(lambda m: read_digits(m.group(1)), sentence)
     return _LONG_DIGITS.sub(lambda m: read_digits(m.group(0)), sentence)
 
 

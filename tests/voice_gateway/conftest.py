@@ -15,6 +15,7 @@ from tests.voice_gateway.voice_support import (
     LOCAL_BASE_URL,
     PUBLIC_BASE_URL,
     HangingServer,
+    JsonServer,
     free_port,
 )
 from voice_gateway.main import create_app
@@ -29,15 +30,25 @@ def hanging_rasa() -> Iterator[HangingServer]:
 
 
 @pytest.fixture
+def casestore() -> Iterator[JsonServer]:
+    """A case store that accepts every handoff report (201) and records it."""
+    server = JsonServer()
+    yield server
+    server.close()
+
+
+@pytest.fixture
 def closed_port_url() -> str:
     """A local URL nothing listens on: Rasa is down."""
     return f"http://127.0.0.1:{free_port()}"
 
 
 @pytest.fixture
-def make_settings(tmp_path: Path) -> Callable[..., Settings]:
+def make_settings(tmp_path: Path, casestore: JsonServer) -> Callable[..., Settings]:
     def make(**overrides: Any) -> Settings:
         values: dict[str, Any] = {
+            "casestore_url": casestore.url,
+            "casestore_service_token": "test-service-token",
             "xf_env": "development",
             "twilio_auth_token": AUTH_TOKEN,
             "voice_public_base_url": PUBLIC_BASE_URL,

@@ -101,9 +101,11 @@ def test_failed_request_is_resent_with_the_same_words(make_client):
         rasa.close()
 
 
-def test_no_input_reprompts_the_question_once_then_says_goodbye(make_client, hanging_rasa):
+def test_no_input_ladder_reprompts_then_offers_a_person_then_says_goodbye(
+    make_client, hanging_rasa
+):
     client = make_client(rasa_url=hanging_rasa.url)
-    transcript = call(client, ["<silence>", "<silence>"])
+    transcript = call(client, ["<silence>", "<silence>", "<silence>"])
 
     said = transcript.bot_sentences
     assert said[:3] == [
@@ -112,10 +114,19 @@ def test_no_input_reprompts_the_question_once_then_says_goodbye(make_client, han
         "请简要说出您要反映的问题。",
     ]
     assert said[3:5] == ["不好意思，没有听到您说话。", "请简要说出您要反映的问题。"]
+    assert said[5:7] == ["如需人工服务，请说“人工”或按0键。", "请简要说出您要反映的问题。"]
     assert said[-1] == "再见。"
     assert any("再次拨打幺二三四五" in s for s in said)
     assert transcript.ended_by == "bot"
     assert hanging_rasa.connections == 0
+
+
+def test_no_input_reprompts_setting_one_means_one_reprompt_then_goodbye(make_client, hanging_rasa):
+    client = make_client(rasa_url=hanging_rasa.url, voice_no_input_reprompts=1)
+    said = call(client, ["<silence>", "<silence>"]).bot_sentences
+    assert said[3:5] == ["不好意思，没有听到您说话。", "请简要说出您要反映的问题。"]
+    assert not any("人工" in s for s in said)
+    assert said[-1] == "再见。"
 
 
 def test_speech_after_a_silence_resets_the_count(make_client, hanging_rasa):

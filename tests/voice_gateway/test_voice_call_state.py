@@ -26,6 +26,21 @@ def test_no_input_policy():
     assert no_input_step(1, reprompts=0) is NoInputStep.GOODBYE
 
 
+def test_no_input_ladder_by_default_reprompts_then_offers_a_person_then_ends():
+    assert [no_input_step(n, reprompts=2) for n in (1, 2, 3)] == [
+        NoInputStep.REPROMPT,
+        NoInputStep.OFFER_HUMAN,
+        NoInputStep.GOODBYE,
+    ]
+
+
+def test_mid_complaint_means_the_bot_still_asks_and_no_case_number_was_read():
+    assert not CallState().mid_complaint  # hung up before saying anything
+    assert CallState(turns=2, bot_asked=True).mid_complaint
+    assert not CallState(turns=2, bot_asked=True, case_number_read=True).mid_complaint
+    assert not CallState(turns=2, bot_asked=False).mid_complaint
+
+
 def test_phone_numbers_are_masked_for_logs():
     assert mask_phone("+8613800138000") == "861****8000"
     assert mask_phone("") == "****"

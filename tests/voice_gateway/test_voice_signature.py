@@ -44,6 +44,10 @@ def test_query_string_is_part_of_the_signed_url(client):
         "/twilio/voice/retry",
         "/twilio/voice/no-input",
         "/twilio/voice/status",
+        "/twilio/voice/dial-status",
+        "/twilio/voice/whisper",
+        "/twilio/voice/whisper?conversation=call-0123456789abcdef&reason=emergency",
+        "/twilio/voice/hold",
     ],
 )
 @pytest.mark.parametrize(
@@ -70,11 +74,40 @@ def test_query_string_is_part_of_the_signed_url(client):
         ),
     ],
 )
-def test_bad_signatures_get_403_and_rasa_is_never_called(client, hanging_rasa, path, headers):
+def test_bad_signatures_get_403_and_rasa_is_never_called(
+    client, hanging_rasa, casestore, path, headers
+):
     response = client.post(path, data=PARAMS, headers=headers)
     assert response.status_code == 403
     assert response.json() == {"detail": "请求签名无效，已拒绝。"}
     assert hanging_rasa.connections == 0
+    assert casestore.requests == []
+
+
+@pytest.mark.parametrize(
+    "path", ["/twilio/voice/dial-status", "/twilio/voice/hold", "/twilio/voice/status"]
+)
+def test_new_endpoints_answer_when_signed(client, path):
+    params = {**PARAMS, "DialCallStatus": "no-answer", "QueueTime": "5"}
+    response = client.post(path, data=params, headers=sign(PUBLIC_BASE_URL + path, params))
+    assert response.status_code == 200
+    assert response.text.startswith("<?xml")
+
+
+def test_whisper_query_is_covered_by_the_signature(client):
+    path = "/twilio/voice/whisper"
+    query = "conversation=call-0123456789abcdef&reason=emergency"
+    signed = client.post(
+        f"{path}?{query}", data=PARAMS, headers=sign(f"{PUBLIC_BASE_URL}{path}?{query}", PARAMS)
+    )
+    assert signed.status_code == 200
+    assert "紧急" in signed.text
+    forged = client.post(
+        f"{path}?conversation=call-ffffffffffffffff&reason=emergency",
+        data=PARAMS,
+        headers=sign(f"{PUBLIC_BASE_URL}{path}?{query}", PARAMS),
+    )
+    assert forged.status_code == 403
 
 
 def test_gather_signed_for_the_local_url_is_rejected(client, hanging_rasa):

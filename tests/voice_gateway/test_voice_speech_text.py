@@ -85,3 +85,10 @@ def test_choice_prompt_names_the_spoken_word_and_the_key():
     assert choice_prompt(1, "确认提交") == "确认提交，请说一，或按1键。"
     assert choice_prompt(2, "修改 ✏️") == "修改，请说二，或按2键。"
     assert choice_prompt(3, "😊") == "第三项，请说三，或按3键。"
+
+
+def test_emergency_numbers_are_dialled_digits_not_quantities():
+    from voice_gateway.speech_text import spell_out_numbers
+
+    assert spell_out_numbers("请直接拨打110、119或120。") == "请直接拨打幺幺零、幺幺九或幺二零。"
+    assert spell_out_numbers("罚款120元，面积110平方米") == "罚款120元，面积110平方米"
