@@ -1,9 +1,18 @@
-"""Maintenance commands: ``python -m casestore.cli migrate | seed-units``."""
+"""Maintenance commands: ``python -m casestore.cli <command>``.
+
+- ``migrate``            alembic upgrade head
+- ``seed-units``         unit directory from the gazetteer + departments
+- ``supervise-overdue``  one 督办 scan (idempotent; cron-friendly)
+- ``create-user``        a staff account (password read from the environment or a prompt)
+"""
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import logging
+import os
+from datetime import UTC, datetime
 
 from casestore.core.db import make_engine, make_sessionmaker
 from casestore.core.migrate import upgrade_head
@@ -36,19 +45,93 @@ def seed(settings: Settings) -> None:
     print(f"{count} units seeded for {city.city_name}")
 
 
+def supervise(settings: Settings) -> None:
+    from casestore.cases.supervision import supervise_overdue
+    from casestore.main import build_services, prepare_database
+
+    engine = make_engine(settings.database_url)
+    try:
+        services = build_services(settings, engine, prepare_database(settings, engine))
+        report = supervise_overdue(services)
+    finally:
+        engine.dispose()
+    print(
+        f"督办 scan: {report.supervised} supervised, {report.rating_overdue} rating overdue, "
+        f"{report.skipped} skipped"
+    )
+
+
+def create_user_command(settings: Settings, args: argparse.Namespace) -> None:
+    from casestore.auth.service import create_user
+    from casestore.cases.constants import Role
+    from casestore.units.models import Unit
+
+    password = os.environ.get("CASESTORE_NEW_USER_PASSWORD") or getpass.getpass("password: ")
+    if len(password) < 8:
+        raise SystemExit("password must have at least 8 characters")
+    engine = make_engine(settings.database_url)
+    try:
+        upgrade_head(engine)
+        with make_sessionmaker(engine)() as session:
+            if session.get(Unit, args.unit) is None:
+                raise SystemExit(f"unknown unit code {args.unit!r}")
+            create_user(
+                session,
+                username=args.username,
+                display_name=args.name or args.username,
+                password=password,
+                role=Role(args.role),
+                unit_code=args.unit,
+                now=datetime.now(UTC),
+            )
+            session.commit()
+    finally:
+        engine.dispose()
+    print(f"user {args.username} ({args.role}) created at {args.unit}")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         prog="python -m casestore.cli", description="case store maintenance"
     )
-    parser.add_argument("command", choices=["migrate", "seed-units"])
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("migrate", help="alembic upgrade head")
+    commands.add_parser("seed-units", help="seed the unit directory")
+    commands.add_parser("supervise-overdue", help="flag overdue cases for 督办 (idempotent)")
+    user = commands.add_parser("create-user", help="create a staff account")
+    user.add_argument("username")
+    user.add_argument(
+        "--role", required=True, choices=["operator", "handler", "supervisor", "admin"]
+    )
+    user.add_argument("--unit", required=True, help="unit code, e.g. 410105")
+    user.add_argument("--name", help="display name")
+    importer = commands.add_parser("import-cases", help="bulk import JSONL/CSV (idempotent)")
+    importer.add_argument("file")
+    importer.add_argument("--limit", type=int, default=None)
+    exporter = commands.add_parser("export-cases", help="export cases as CSV")
+    exporter.add_argument("file", help="output CSV path ('-' for stdout)")
+    exporter.add_argument("--state", action="append")
+    exporter.add_argument("--unit")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO)
     settings = Settings()
     settings.ensure_safe_for_environment()
     if args.command == "migrate":
         migrate(settings)
-    else:
+    elif args.command == "seed-units":
         seed(settings)
+    elif args.command == "supervise-overdue":
+        supervise(settings)
+    elif args.command == "create-user":
+        create_user_command(settings, args)
+    elif args.command == "import-cases":
+        from casestore.cases.importer import import_command
+
+        import_command(settings, args.file, args.limit)
+    else:
+        from casestore.cases.importer import export_command
+
+        export_command(settings, args.file, args.state, args.unit)
 
 
 if __name__ == "__main__":

@@ -44,9 +44,66 @@ class CaseState(StrEnum):
 
 
 class EventKind(StrEnum):
-    """Timeline entries (办理过程)."""
+    """Timeline entries (办理过程): registration, then one per lifecycle action."""
 
     REGISTERED = "registered"
+    ACCEPT = "accept"
+    REJECT = "reject"
+    ASSIGN = "assign"
+    RETURN = "return"
+    SIGN = "sign"
+    REQUEST_EXTENSION = "request_extension"
+    APPROVE_EXTENSION = "approve_extension"
+    REPLY = "reply"
+    RATE = "rate"
+    REQUEST_REVIEW = "request_review"
+    REVIEW = "review"
+    REQUEST_RECHECK = "request_recheck"
+    RECHECK = "recheck"
+    CLOSE = "close"
+    SUPERVISE = "supervise"
+    URGE = "urge"
+    MARK_RATING_OVERDUE = "mark_rating_overdue"
+    IMPORT_HISTORY = "import_history"
+    MERGE = "merge"
+    MERGED_IN = "merged_in"
+
+
+class Role(StrEnum):
+    """工作人员角色."""
+
+    OPERATOR = "operator"  # 接线员/登记受理
+    HANDLER = "handler"  # 承办人
+    SUPERVISOR = "supervisor"  # 督办/单位负责人
+    ADMIN = "admin"  # 管理员
+
+
+class Rating(StrEnum):
+    """评价."""
+
+    SATISFIED = "satisfied"
+    BASICALLY_SATISFIED = "basically_satisfied"
+    UNSATISFIED = "unsatisfied"
+
+
+ROLE_LABELS: dict[str, str] = {
+    Role.OPERATOR: "接线员",
+    Role.HANDLER: "承办人",
+    Role.SUPERVISOR: "督办负责人",
+    Role.ADMIN: "管理员",
+}
+
+RATING_LABELS: dict[str, str] = {
+    Rating.SATISFIED: "满意",
+    Rating.BASICALLY_SATISFIED: "基本满意",
+    Rating.UNSATISFIED: "不满意",
+}
+
+REPEAT_REASON_LABELS: dict[str, str] = {
+    "same_complainant": "同一信访人",
+    "same_matter": "同一事项（同一街道、内容相似）",
+    "merged": "工作人员合并",
+}
 
 
 CHANNEL_LABELS: dict[str, str] = {
@@ -83,6 +140,26 @@ STATE_LABELS: dict[str, str] = {
 
 EVENT_LABELS: dict[str, str] = {
     EventKind.REGISTERED: "已登记",
+    EventKind.ACCEPT: "受理",
+    EventKind.REJECT: "不予受理",
+    EventKind.ASSIGN: "交办",
+    EventKind.RETURN: "退回",
+    EventKind.SIGN: "签收",
+    EventKind.REQUEST_EXTENSION: "申请延期",
+    EventKind.APPROVE_EXTENSION: "延期审批",
+    EventKind.REPLY: "答复",
+    EventKind.RATE: "评价",
+    EventKind.REQUEST_REVIEW: "申请复查",
+    EventKind.REVIEW: "复查意见",
+    EventKind.REQUEST_RECHECK: "申请复核",
+    EventKind.RECHECK: "复核意见",
+    EventKind.CLOSE: "办结",
+    EventKind.SUPERVISE: "督办",
+    EventKind.URGE: "催办",
+    EventKind.MARK_RATING_OVERDUE: "超期未评价",
+    EventKind.IMPORT_HISTORY: "历史件导入",
+    EventKind.MERGE: "合并办理",
+    EventKind.MERGED_IN: "并入重复信访",
 }
 
 

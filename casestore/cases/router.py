@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 
-from casestore.auth.dependencies import require_service_token
+from casestore.auth.dependencies import client_address, require_service_token, service_token_given
 from casestore.auth.lookup_guard import LookupGuard
-from casestore.cases import schemas, service
+from casestore.cases import schemas, service, workflow
+from casestore.cases.lifecycle import TransitionInput
 from casestore.cases.service import CaseServices
+
+T = TypeVar("T")
 
 router = APIRouter(prefix="/api/v1/cases", tags=["cases"])
 
@@ -43,21 +47,113 @@ def create_case(
     return result
 
 
+Guard = Annotated[LookupGuard, Depends(get_lookup_guard)]
+Trusted = Annotated[bool, Depends(service_token_given)]
+
+
+def _guarded(guard: LookupGuard, number: str, client: str, call: Callable[[], T]) -> T:
+    """Run a citizen call under the attempt limit; wrong codes/phones count."""
+    guard.check(number, client)
+    try:
+        return call()
+    except (service.QueryCodeMismatch, workflow.PhoneMismatch):
+        guard.record_failure(number, client)
+        raise
+
+
 @router.post("/lookup", response_model=schemas.CaseLookupOut)
 def lookup_case(
-    body: schemas.LookupRequest,
+    body: schemas.LookupRequest, request: Request, services: Services, guard: Guard
+) -> schemas.CaseLookupOut:
+    """市民查询: case number + 6-digit query code → state, unit, deadlines, public timeline."""
+    proof = schemas.CitizenProof(number=body.number, query_code=body.query_code)
+    return _guarded(
+        guard,
+        body.number,
+        client_address(request),
+        lambda: workflow.citizen_lookup(services, proof, trusted=False),
+    )
+
+
+@router.post(
+    "/lookup-by-phone",
+    response_model=schemas.CaseLookupOut,
+    dependencies=[Depends(require_service_token)],
+)
+def lookup_by_phone(
+    body: schemas.PhoneLookupRequest, request: Request, services: Services, guard: Guard
+) -> schemas.CaseLookupOut:
+    """热线查询 (voice gateway / action server): case number + the calling phone number."""
+    proof = schemas.CitizenProof(number=body.number, phone=body.phone)
+    return _guarded(
+        guard,
+        body.number,
+        f"phone:{body.phone}",
+        lambda: workflow.citizen_lookup(services, proof, trusted=True),
+    )
+
+
+def _citizen_action(
     request: Request,
     services: Services,
-    guard: Annotated[LookupGuard, Depends(get_lookup_guard)],
-) -> schemas.CaseLookupOut:
-    """市民查询: case number + 6-digit query code."""
-    client = request.client.host if request.client else "unknown"
-    guard.check(body.number, client)
-    try:
-        return service.lookup_case(services, body.number, body.query_code)
-    except service.QueryCodeMismatch:
-        guard.record_failure(body.number, client)
-        raise
+    guard: LookupGuard,
+    trusted: bool,
+    proof: schemas.CitizenProof,
+    action: str,
+    data: TransitionInput,
+) -> schemas.CitizenActionOut:
+    client = client_address(request)
+    return _guarded(
+        guard,
+        proof.number,
+        client,
+        lambda: workflow.citizen_act(services, proof, action, data, trusted=trusted, client=client),
+    )
+
+
+@router.post("/urge", response_model=schemas.CitizenActionOut)
+def urge(
+    body: schemas.UrgeIn, request: Request, services: Services, guard: Guard, trusted: Trusted
+) -> schemas.CitizenActionOut:
+    """催办: the citizen asks for their open case to be hurried; counted on the case."""
+    return _citizen_action(
+        request, services, guard, trusted, body, "urge", TransitionInput(reason=body.reason)
+    )
+
+
+@router.post("/evaluate", response_model=schemas.CitizenActionOut)
+def evaluate(
+    body: schemas.EvaluateIn, request: Request, services: Services, guard: Guard, trusted: Trusted
+) -> schemas.CitizenActionOut:
+    """评价: 满意 / 基本满意 / 不满意 (reason required); 不满意 offers 复查."""
+    data = TransitionInput(rating=body.rating, reason=body.reason)
+    return _citizen_action(request, services, guard, trusted, body, "rate", data)
+
+
+@router.post("/request-review", response_model=schemas.CitizenActionOut)
+def request_review(
+    body: schemas.ReviewRequestIn,
+    request: Request,
+    services: Services,
+    guard: Guard,
+    trusted: Trusted,
+) -> schemas.CitizenActionOut:
+    """申请复查 (within 30 days of the reply): the unit one level above reviews."""
+    data = TransitionInput(reason=body.reason)
+    return _citizen_action(request, services, guard, trusted, body, "request_review", data)
+
+
+@router.post("/request-recheck", response_model=schemas.CitizenActionOut)
+def request_recheck(
+    body: schemas.ReviewRequestIn,
+    request: Request,
+    services: Services,
+    guard: Guard,
+    trusted: Trusted,
+) -> schemas.CitizenActionOut:
+    """申请复核 (within 30 days of the review): one more level up."""
+    data = TransitionInput(reason=body.reason)
+    return _citizen_action(request, services, guard, trusted, body, "request_recheck", data)
 
 
 @router.get(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, Field, field_validator
 
@@ -118,6 +118,9 @@ class CaseCreated(BaseModel):
     responsible_unit: ResponsibleUnitOut
     accept_by: date
     created_at: datetime
+    repeat_of: str | None = None
+    repeat_reason: str | None = None  # same_complainant | same_matter
+    repeat_reason_label: str | None = None
 
 
 class LookupRequest(BaseModel):
@@ -157,6 +160,17 @@ class CaseLookupOut(BaseModel):
     accept_by: date
     created_at: datetime
     last_event: LastEventOut | None
+    # Added with the lifecycle (市民可见: deadlines and the public timeline only).
+    deadlines: DeadlinesOut | None = None
+    timeline: list[TimelineEventOut] = Field(default_factory=list)
+    urge_count: int = 0
+    rating: str | None = None
+    rating_label: str | None = None
+    repeat_of: str | None = None
+    can_urge: bool = False
+    can_evaluate: bool = False
+    can_request_review: bool = False
+    can_request_recheck: bool = False
 
 
 class ComplainantMasked(BaseModel):
@@ -188,3 +202,198 @@ class CaseSummaryOut(BaseModel):
 class CaseListOut(BaseModel):
     items: list[CaseSummaryOut]
     total: int
+
+
+# ---- lifecycle, staff and citizen actions ------------------------------------------
+
+
+class DeadlinesOut(BaseModel):
+    """期限: the dates that matter for the case now."""
+
+    accept_by: date
+    handle_by: date | None
+    due_by: date | None
+    rate_by: date | None
+    review_request_by: date | None
+    recheck_request_by: date | None
+    decision_by: date | None
+    overdue: bool
+
+
+class TimelineEventOut(BaseModel):
+    at: datetime
+    kind: str
+    label: str
+    note: str | None
+    unit: str | None
+
+
+class StaffTimelineEventOut(TimelineEventOut):
+    actor: str
+    actor_role: str | None
+    public: bool
+    from_state: str | None
+    to_state: str | None
+
+
+class CaseFlagsOut(BaseModel):
+    supervised: bool
+    supervising_unit: str | None
+    urge_count: int
+    repeat: bool
+    repeat_of: str | None
+    repeat_reason: str | None
+    rating: str | None
+    rating_label: str | None
+    rating_overdue: bool
+    extension_status: str | None
+    extension_days: int | None
+
+
+class ComplainantOut(BaseModel):
+    anonymous: bool
+    name: str | None
+    phone: str | None
+    id_number: str | None
+
+
+class StaffCaseSummaryOut(CaseSummaryOut):
+    version: int
+    due_by: date | None
+    overdue: bool
+    supervised: bool
+    urge_count: int
+    repeat: bool
+    repeat_of: str | None
+
+
+class StaffCaseListOut(BaseModel):
+    items: list[StaffCaseSummaryOut]
+    total: int
+
+
+class StaffCaseDetailOut(BaseModel):
+    """Case detail for entitled staff: personal data in clear, full timeline."""
+
+    number: str
+    version: int
+    channel: Channel
+    purpose: Purpose
+    state: CaseState
+    state_label: str
+    allowed_actions: list[str]
+    description: str
+    summary: str | None
+    request: str | None
+    occurred_at_text: str | None
+    category_name: str | None
+    district: str | None
+    street: str | None
+    community: str | None
+    address: str | None
+    responsible_unit: ResponsibleUnitOut
+    suggested_unit: ResponsibleUnitOut | None
+    complainant: ComplainantOut
+    deadlines: DeadlinesOut
+    flags: CaseFlagsOut
+    repeats: list[str]
+    conversation_id: str | None
+    created_at: datetime
+    timeline: list[StaffTimelineEventOut]
+
+
+Reason = Annotated[Text, Field(max_length=2000)]
+
+
+class StaffActionIn(BaseModel):
+    """One lifecycle action by staff. ``version`` is the one the staff member saw."""
+
+    version: int = Field(ge=1)
+    reason: Reason | None = None
+    note: Annotated[Text, Field(max_length=MAX_DESCRIPTION)] | None = None
+    unit_code: Annotated[Text, Field(max_length=100)] | None = None
+    days: int | None = Field(default=None, ge=1, le=365)
+    approved: bool | None = None
+    target_number: Annotated[Text, Field(max_length=40)] | None = None  # 合并
+
+
+class CitizenProof(BaseModel):
+    """How a citizen proves the case is theirs: the query code, or (hotline, with the
+    service token) the calling phone number."""
+
+    number: Annotated[Text, Field(min_length=1, max_length=40)]
+    query_code: Annotated[Text, Field(max_length=20)] | None = None
+    phone: Annotated[Text, Field(max_length=30)] | None = None
+
+    @field_validator("number")
+    @classmethod
+    def _case_number(cls, value: str) -> str:
+        number = normalize_number(value)
+        if number is None:
+            raise ValueError("案件编号格式不正确（例如 XF202611260001）")
+        return number
+
+    @field_validator("query_code")
+    @classmethod
+    def _six_digits(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        cleaned = "".join(value.split())
+        if not re.fullmatch(r"\d{6}", cleaned):
+            raise ValueError("查询码应为 6 位数字")
+        return cleaned
+
+    @field_validator("phone")
+    @classmethod
+    def _phone(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        digits = normalize_phone(value)
+        if not 5 <= len(digits) <= 15:
+            raise ValueError("电话号码格式不正确")
+        return digits
+
+
+class PhoneLookupRequest(BaseModel):
+    """Hotline look-up: case number + the calling phone (service token only)."""
+
+    number: Annotated[Text, Field(min_length=1, max_length=40)]
+    phone: Annotated[Text, Field(min_length=1, max_length=30)]
+
+    @field_validator("number")
+    @classmethod
+    def _case_number(cls, value: str) -> str:
+        return CitizenProof._case_number(value)
+
+    @field_validator("phone")
+    @classmethod
+    def _phone(cls, value: str) -> str:
+        digits = CitizenProof._phone(value)
+        if digits is None:
+            raise ValueError("电话号码格式不正确")
+        return digits
+
+
+class UrgeIn(CitizenProof):
+    reason: Reason | None = None
+
+
+class EvaluateIn(CitizenProof):
+    rating: Literal["satisfied", "basically_satisfied", "unsatisfied"]
+    reason: Reason | None = None
+
+
+class ReviewRequestIn(CitizenProof):
+    reason: Reason
+
+
+class CitizenActionOut(BaseModel):
+    number: str
+    state: CaseState
+    state_label: str
+    message: str
+    urge_count: int | None = None
+    review_available: bool = False
+    review_request_by: date | None = None
+    recheck_available: bool = False
+    recheck_request_by: date | None = None

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -13,14 +13,17 @@ from sqlalchemy.orm import Session, sessionmaker
 from casestore.cases import schemas
 from casestore.cases.constants import (
     CHANNEL_LABELS,
+    REPEAT_REASON_LABELS,
     CaseState,
     EventKind,
     event_label,
     state_label,
 )
-from casestore.cases.lifecycle import record_event
+from casestore.cases.deadlines import TimeLimits
+from casestore.cases.lifecycle import LifecycleContext, record_event
 from casestore.cases.models import Case, CaseEvent
 from casestore.cases.numbering import allocate_number
+from casestore.cases.repeats import RepeatPolicy, case_text, find_repeat
 from casestore.core.clock import Clock, local_date
 from casestore.core.errors import DomainError
 from casestore.core.logging import get_logger
@@ -33,7 +36,9 @@ from casestore.core.security import (
 )
 from casestore.units.models import Unit
 from casestore.units.routing import PlaceIndex
+from casestore.units.rules import RoutingRules
 from casestore.units.schemas import ResponsibleUnitOut
+from casestore.units.tree import UnitTree
 
 logger = get_logger(__name__)
 
@@ -60,7 +65,17 @@ class CaseServices:
     hasher: KeyedHasher
     clock: Clock
     tz: ZoneInfo
-    accept_days: int
+    limits: TimeLimits
+    tree: UnitTree
+    rules: RoutingRules
+    repeats: RepeatPolicy = field(default_factory=RepeatPolicy)
+
+    @property
+    def accept_days(self) -> int:
+        return self.limits.accept_days
+
+    def context(self) -> LifecycleContext:
+        return LifecycleContext(tree=self.tree, limits=self.limits, tz=self.tz, now=self.clock())
 
 
 def _unit_out(unit: Unit) -> ResponsibleUnitOut:
@@ -76,6 +91,9 @@ def _created_out(case: Case, query_code: str, tz: ZoneInfo) -> schemas.CaseCreat
         responsible_unit=_unit_out(case.responsible_unit),
         accept_by=case.accept_by,
         created_at=case.created_at.astimezone(tz),
+        repeat_of=case.repeat_of,
+        repeat_reason=case.repeat_reason,
+        repeat_reason_label=REPEAT_REASON_LABELS.get(case.repeat_reason or ""),
     )
 
 
@@ -114,14 +132,24 @@ def _by_idempotency_key(session: Session, key: str) -> Case | None:
 
 
 def _insert_case(
-    session: Session, services: CaseServices, data: schemas.CaseCreate
+    session: Session,
+    services: CaseServices,
+    data: schemas.CaseCreate,
+    external_id: str | None = None,
+    now: datetime | None = None,
 ) -> tuple[Case, str]:
-    now = services.clock()
+    now = now or services.clock()
     today = local_date(now, services.tz)
     routed = services.places.route(
         data.location.district, data.location.street, data.location.community
     )
-    unit = session.get(Unit, routed.unit_code) or session.get(Unit, services.places.city_code)
+    category = data.category.name if data.category else None
+    chosen = services.rules.choose(services.tree, category, routed.unit_code)
+    unit = (
+        session.get(Unit, chosen)
+        or session.get(Unit, routed.unit_code)
+        or session.get(Unit, services.places.city_code)
+    )
     if unit is None:
         raise RuntimeError("unit directory is empty; was the app started (seed) correctly?")
 
@@ -132,6 +160,23 @@ def _insert_case(
     if anonymous and (person.name or person.phone or person.id_number):
         logger.warning("anonymous case %s came with personal data; discarded", number)
     address_parts = [*routed.unresolved, data.location.address or ""]
+    phone_hash = (
+        services.hasher.phone_hash(person.phone) if person.phone and not anonymous else None
+    )
+    id_hash = (
+        services.hasher.id_hash(person.id_number) if person.id_number and not anonymous else None
+    )
+    repeat = find_repeat(
+        session,
+        services.repeats,
+        text=case_text(data.summary, data.description),
+        district=routed.district,
+        street=routed.street,
+        phone_hash=phone_hash,
+        id_hash=id_hash,
+        now=now,
+    )
+    accept_by = today + timedelta(days=services.accept_days)
 
     case = Case(
         number=number,
@@ -155,11 +200,15 @@ def _insert_case(
         complainant_name_enc=None if anonymous else services.cipher.encrypt(person.name),
         complainant_phone_enc=None if anonymous else services.cipher.encrypt(person.phone),
         complainant_id_enc=None if anonymous else services.cipher.encrypt(person.id_number),
-        phone_hash=services.hasher.phone_hash(person.phone)
-        if person.phone and not anonymous
-        else None,
+        phone_hash=phone_hash,
+        id_hash=id_hash,
         conversation_id=data.conversation_id,
-        accept_by=today + timedelta(days=services.accept_days),
+        accept_by=accept_by,
+        due_by=accept_by,
+        repeat=repeat is not None,
+        repeat_of=repeat.number if repeat else None,
+        repeat_reason=repeat.reason if repeat else None,
+        external_id=external_id,
         created_at=now,
         updated_at=now,
     )
@@ -170,7 +219,8 @@ def _insert_case(
         at=now,
         actor=f"channel:{data.channel.value}",
         unit_code=unit.code,
-        note=f"经{CHANNEL_LABELS[data.channel]}登记，交{unit.name}，受理告知期限 {case.accept_by:%Y-%m-%d}",
+        note=f"经{CHANNEL_LABELS[data.channel]}登记，交{unit.name}，受理告知期限 {case.accept_by:%Y-%m-%d}"
+        + (f"；与信访件 {repeat.number} 属重复信访，已关联" if repeat else ""),
     )
     session.flush()
     return case, query_code

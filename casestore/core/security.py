@@ -61,6 +61,10 @@ class KeyedHasher:
         """Stable hash of a normalised phone number, for finding repeat petitions (重访)."""
         return self._digest("phone", normalize_phone(phone)).hex()
 
+    def id_hash(self, id_number: str) -> str:
+        """Stable hash of an ID number (身份证号), for finding repeat petitions."""
+        return self._digest("id-number", id_number.strip().upper()).hex()
+
 
 def normalize_phone(phone: str) -> str:
     """Digits only, without the +86 / 0086 country prefix of a mobile number."""

@@ -7,7 +7,9 @@ invented number (see docs/contracts-draft.md).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
 
 from gazetteer import District, Gazetteer, Street
 
@@ -19,6 +21,45 @@ class UnitSpec:
     level: str
     parent_code: str | None
     kind: str
+    department: str | None = None
+
+
+@dataclass(frozen=True)
+class DepartmentKind:
+    """A functional department (职能部门) present at city and district level."""
+
+    key: str
+    short: str
+    name: str
+
+
+DEPARTMENTS_FILE = Path(__file__).with_name("departments.json")
+
+
+def load_department_kinds(path: Path = DEPARTMENTS_FILE) -> list[DepartmentKind]:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return [DepartmentKind(d["key"], d["short"], d["name"]) for d in data["departments"]]
+
+
+def department_unit_code(parent_code: str, kind: DepartmentKind) -> str:
+    """``410105/住房和城乡建设局``: the government's code plus the bureau's name."""
+    return f"{parent_code}/{kind.name}"
+
+
+def _department_specs(
+    parent_code: str, parent_name: str, level: str, kinds: list[DepartmentKind]
+) -> list[UnitSpec]:
+    return [
+        UnitSpec(
+            department_unit_code(parent_code, kind),
+            f"{parent_name}{kind.name}",
+            level,
+            parent_code,
+            "department",
+            kind.key,
+        )
+        for kind in kinds
+    ]
 
 
 def city_unit_code(city: Gazetteer) -> str:
@@ -53,10 +94,12 @@ def street_unit_name(district: District, street: Street) -> str:
     return f"{district.name}{street.name}"
 
 
-def unit_specs(city: Gazetteer) -> list[UnitSpec]:
-    """Every unit, parents before children."""
+def unit_specs(city: Gazetteer, departments: list[DepartmentKind] | None = None) -> list[UnitSpec]:
+    """Every unit, parents before children; departments under the city and each district."""
+    kinds = departments or []
     city_code = city_unit_code(city)
     specs = [UnitSpec(city_code, city_unit_name(city), "city", None, "city")]
+    specs += _department_specs(city_code, city.city_name or "", "city", kinds)
     for district in city.districts:
         district_code = district_unit_code(city, district)
         specs.append(
@@ -68,6 +111,7 @@ def unit_specs(city: Gazetteer) -> list[UnitSpec]:
                 district.kind,
             )
         )
+        specs += _department_specs(district_code, district.name, "district", kinds)
         for street in district.streets:
             specs.append(
                 UnitSpec(

@@ -17,4 +17,6 @@ class Unit(Base):
     parent_code: Mapped[str | None] = mapped_column(ForeignKey("units.code"), index=True)
     kind: Mapped[str] = mapped_column(
         String(20)
-    )  # city | district | county | dev_zone | street | town ...
+    )  # city | district | county | dev_zone | street | town ... | department
+    # Functional department kind (职能部门, e.g. "housing"); None for governments/offices.
+    department: Mapped[str | None] = mapped_column(String(30), index=True)

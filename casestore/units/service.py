@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from casestore.core.logging import get_logger
-from casestore.units.directory import UnitSpec, unit_specs
+from casestore.units.directory import UnitSpec, load_department_kinds, unit_specs
 from casestore.units.gazetteer_source import city_only, read_gazetteer
 from casestore.units.models import Unit
 from gazetteer import Gazetteer
@@ -35,7 +35,7 @@ def seed_units(session: Session, city: Gazetteer) -> int:
     Units that vanished from the gazetteer stay: old cases still point at them.
     """
     specs: dict[str, UnitSpec] = {}
-    for spec in unit_specs(city):
+    for spec in unit_specs(city, load_department_kinds()):
         specs.setdefault(spec.code, spec)
     existing = {u.code: u for u in session.scalars(select(Unit))}
     for spec in specs.values():  # parents first: inserts flush in add order, so FKs hold
@@ -43,11 +43,12 @@ def seed_units(session: Session, city: Gazetteer) -> int:
         if unit is None:
             session.add(Unit(**spec.__dict__))
         else:
-            unit.name, unit.level, unit.parent_code, unit.kind = (
+            unit.name, unit.level, unit.parent_code, unit.kind, unit.department = (
                 spec.name,
                 spec.level,
                 spec.parent_code,
                 spec.kind,
+                spec.department,
             )
     session.flush()
     logger.info("unit directory seeded: %d units for %s", len(specs), city.city_name)

@@ -92,6 +92,8 @@ def make_settings(database_url: str, tmp_path: Path) -> Callable[..., Settings]:
             "casestore_service_token": TOKEN,
             "gazetteer_file": SAMPLE_GAZETTEER,
             "web_dir": tmp_path / "no-web",
+            "casestore_demo_staff": False,
+            "supervise_interval_seconds": 0,
         }
         values.update(overrides)
         return Settings(_env_file=None, **values)  # type: ignore[call-arg]

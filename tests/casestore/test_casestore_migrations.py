@@ -51,4 +51,4 @@ def test_cli_migrate_and_seed(
     cli.main(["seed-units"])
     out = capsys.readouterr().out
     assert "migrated" in out
-    assert "11 units seeded for 郑州市" in out
+    assert "91 units seeded for 郑州市" in out  # 11 places + 16 departments x 5 governments

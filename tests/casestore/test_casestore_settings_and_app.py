@@ -32,8 +32,24 @@ def test_production_starts_with_real_secrets() -> None:
         casestore_service_token="real-token-123",
         casestore_data_key=Fernet.generate_key().decode(),
         casestore_hash_key="real-hash-key",
+        casestore_jwt_secret="real-jwt-secret",
+        open311_api_key="real-open311-key",
+        casestore_demo_staff=False,
     )
     create_app(settings)  # no DB work until startup
+
+
+def test_production_refuses_demo_staff_with_the_dev_password() -> None:
+    settings = _settings(
+        xf_env="production",
+        casestore_service_token="real-token-123",
+        casestore_data_key=Fernet.generate_key().decode(),
+        casestore_hash_key="real-hash-key",
+        casestore_jwt_secret="real-jwt-secret",
+        open311_api_key="real-open311-key",
+    )
+    with pytest.raises(InsecureSettingsError, match="CASESTORE_DEMO_PASSWORD"):
+        create_app(settings)
 
 
 def test_bad_data_key_is_a_clear_error() -> None:

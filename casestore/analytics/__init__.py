@@ -1,0 +1,1 @@
+"""Analytics (统计分析): 重访率 by unit, area and category."""
