@@ -1,0 +1,1 @@
+"""Template generator of NLU training data (see generate.py)."""
