@@ -76,3 +76,48 @@ def test_action_server_down_caller_hears_an_apology_and_a_polite_end(voice_stack
         # Rasa answered nothing twice in a row: the gateway ends the call politely.
         assert transcript.ended_by == "bot", heard
         assert said[-1] == "感谢您的来电，再见。", heard
+
+
+def test_caller_asking_for_a_person_is_transferred_and_queued_for_a_callback(voice_stack):
+    """With a staff number configured: the bot's transfer payload becomes <Dial>, and when
+    nobody answers the case store holds the call for a callback (待回电)."""
+    import time
+
+    import httpx
+
+    stack = voice_stack.stack
+    voice = stack.services["voice"]
+    stack.stop("voice")
+    voice.env["VOICE_TRANSFER_NUMBER"] = "+8637167180000"
+    stack.start("voice")
+    try:
+        stack.wait_healthy(timeout=60, name="voice")
+        transcript = place_call(voice_stack, ["转人工"])
+    finally:
+        stack.stop("voice")
+        del voice.env["VOICE_TRANSFER_NUMBER"]
+        stack.start("voice")
+        stack.wait_healthy(timeout=60, name="voice")
+    heard = f"\n{transcript}"
+    assert_never_silent(transcript)
+    system = [line.text for line in transcript.lines if line.speaker == "system"]
+    assert any("转接人工" in line for line in system), heard
+    assert any("工作人员暂时都在忙" in s for s in transcript.bot_sentences), heard
+
+    deadline = time.monotonic() + 20
+    callbacks: list[dict] = []
+    while time.monotonic() < deadline and not callbacks:
+        queue = httpx.get(
+            f"{voice_stack.casestore_url}/api/v1/handoffs",
+            headers={"Authorization": f"Bearer {voice_stack.service_token}"},
+            timeout=10,
+        ).json()
+        callbacks = [
+            h
+            for h in queue["items"]
+            if h["status"] == "callback_needed"
+            and h["reason"] == "request_human"
+            and h["caller"] == "139****9001"
+        ]
+        time.sleep(0.5)
+    assert callbacks, heard
