@@ -16,10 +16,15 @@ GAZETTEER := var/gazetteer/zhengzhou.json
 MODEL := var/models/xinfang.tar.gz
 TEST_MODEL := var/models-test/xinfang-test.tar.gz
 TEST_EPOCHS ?= 40
-NLU_SOURCES := config.yml domain.yml $(wildcard nlu_data/*.yml) $(wildcard bot/*.py bot/components/*.py)
+NLU_SOURCES := config.yml domain.yml $(wildcard nlu_data/*.yml) \
+	$(wildcard bot/*.py bot/components/*.py bot/category/*.py bot/category/data/*)
+# nlu_data/ is hand-written; var/nlu_generated/ comes from the gazetteer and the
+# template generator. tests/nlu_heldout/ is the held-out set: never trained on.
 TRAIN_DATA := nlu_data var/nlu_generated
+GENERATED_NLU := var/nlu_generated/generated_nlu.yml
 
-.PHONY: setup run test test-e2e lint train gazetteer browser clean
+.PHONY: setup run test test-e2e lint train gazetteer browser clean import-cases supervise-overdue \
+	bench-casestore bench-nlu bench-latency
 
 setup: $(RASA_VENV)/.installed $(SVC_VENV)/.installed web/node_modules/.installed $(GAZETTEER)
 
@@ -49,7 +54,12 @@ $(GAZETTEER): $(SVC_VENV)/.installed $(wildcard gazetteer/*.py gazetteer/supplem
 	$(SVC_VENV)/bin/python -m gazetteer.export_nlu --gazetteer $@ --out-dir var/nlu_generated --jieba-dir var/jieba_dict
 gazetteer: $(GAZETTEER)
 
-$(MODEL): $(RASA_VENV)/.installed $(GAZETTEER) $(NLU_SOURCES)
+# Template-generated training examples (real places from the gazetteer).
+$(GENERATED_NLU): $(RASA_VENV)/.installed $(GAZETTEER) $(wildcard nlu_data/generate/*.py) \
+		bot/category/data/seed.yml tests/nlu_heldout/heldout.yml
+	$(RASA_VENV)/bin/python -m nlu_data.generate.generate --gazetteer $(GAZETTEER) --out $@
+
+$(MODEL): $(RASA_VENV)/.installed $(GAZETTEER) $(GENERATED_NLU) $(NLU_SOURCES)
 	$(RASA) train --config config.yml --domain domain.yml --data $(TRAIN_DATA) \
 		--out var/models --fixed-model-name xinfang
 	touch $@
@@ -59,7 +69,7 @@ var/config.test.yml: config.yml scripts/test_config.py $(RASA_VENV)/.installed
 	@mkdir -p var
 	$(RASA_VENV)/bin/python scripts/test_config.py config.yml $@ $(TEST_EPOCHS)
 
-$(TEST_MODEL): $(RASA_VENV)/.installed $(GAZETTEER) $(NLU_SOURCES) var/config.test.yml
+$(TEST_MODEL): $(RASA_VENV)/.installed $(GAZETTEER) $(GENERATED_NLU) $(NLU_SOURCES) var/config.test.yml
 	$(RASA) train --config var/config.test.yml --domain domain.yml --data $(TRAIN_DATA) \
 		--out var/models-test --fixed-model-name xinfang-test
 	touch $@
@@ -85,5 +95,25 @@ lint: $(SVC_VENV)/.installed
 	$(SVC_VENV)/bin/ruff format --check .
 	$(SVC_VENV)/bin/mypy
 
+# Historical cases from JSONL/CSV, e.g. make import-cases FILE=../shared/data/messages_with_replies.jsonl
+import-cases: $(SVC_VENV)/.installed $(GAZETTEER)
+	@test -n "$(FILE)" || { echo "usage: make import-cases FILE=cases.jsonl"; exit 2; }
+	$(SVC_VENV)/bin/python -m casestore.cli import-cases "$(FILE)"
+
+# 督办: flag overdue cases to the next level up (also runs inside the case store)
+supervise-overdue: $(SVC_VENV)/.installed $(GAZETTEER)
+	$(SVC_VENV)/bin/python -m casestore.cli supervise-overdue
+
+bench-casestore: $(SVC_VENV)/.installed $(GAZETTEER)
+	$(SVC_VENV)/bin/python bench/casestore_bench.py
+
+# NLU: category macro-F1 vs baseline, held-out intents/entities, parse latency
+bench-nlu: $(MODEL)
+	$(RASA_VENV)/bin/python bench/nlu_eval.py --model $(MODEL)
+
+# one bot turn, 20 conversations (starts its own stack with the test model)
+bench-latency: setup $(TEST_MODEL)
+	$(SVC_VENV)/bin/python bench/turn_latency.py --model $(TEST_MODEL)
+
 clean:
-	rm -rf var .venv web/node_modules
+	rm -rf var .venv web/node_modules tests/web/node_modules
