@@ -37,6 +37,9 @@ from typing import Any, Optional
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.latency_stats import percentile  # noqa: E402
+
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
@@ -72,12 +75,6 @@ LONG_PARAGRAPHS = [
     "每天晚上写作业都被吵得没法集中精神。恳请领导重视，派人来实地看一看，给我们一个明确的答复。",
     "我的电话是一三八三七一幺二二三三，有什么情况可以随时联系我，谢谢。",
 ]
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
-    return ordered[index]
 
 
 # ---------------------------------------------------------------- category

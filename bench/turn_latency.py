@@ -22,6 +22,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.latency_stats import percentile  # noqa: E402
 from launcher.stack import isolated_stack  # noqa: E402
 
 CONVERSATION = [
@@ -31,12 +32,6 @@ CONVERSATION = [
     "我叫张三，电话13800138000",
     "对",
 ]
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
-    return ordered[index]
 
 
 def run(rasa_url: str, conversations: int) -> dict:

@@ -29,6 +29,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.latency_stats import percentile  # noqa: E402
 from launcher.stack import isolated_stack  # noqa: E402
 from voice_gateway.settings import DEV_PUBLIC_BASE_URL, DEV_TWILIO_AUTH_TOKEN  # noqa: E402
 from voice_gateway.simulate import CallTranscript, simulate_call  # noqa: E402
@@ -45,12 +46,6 @@ ANSWERS: tuple[tuple[tuple[str, ...], str], ...] = (
 CHOICE = re.compile(r"请说.+或按\d键")
 FILED = re.compile(r"X F[，,\s]*[零幺一二三四五六七八九]")
 MAX_TURNS = 14
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
-    return ordered[index]
 
 
 class Caller:

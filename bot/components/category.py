@@ -15,7 +15,7 @@ import logging
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
@@ -25,6 +25,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.category import model as category_model
 from bot.category import seed
+from bot.components.base import PersistedComponent
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +47,7 @@ def _seed_fingerprint() -> str:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
-class CategoryClassifier(GraphComponent):
+class CategoryClassifier(PersistedComponent):
     """Sets `category` on every message; never fails the parse."""
 
     @staticmethod
@@ -64,20 +65,8 @@ class CategoryClassifier(GraphComponent):
         resource: Resource,
         model: Optional[category_model.CategoryModel] = None,
     ) -> None:
-        self._config = config
-        self._model_storage = model_storage
-        self._resource = resource
+        super().__init__(config, model_storage, resource)
         self._model = model
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> CategoryClassifier:
-        return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
         model_file = self._config.get("model_file")
@@ -105,9 +94,6 @@ class CategoryClassifier(GraphComponent):
             logger.warning("No category model in the Rasa model (%s).", error)
             model = None
         return cls(config, model_storage, resource, model)
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data
 
     def process(self, messages: List[Message]) -> List[Message]:
         if self._model is None:

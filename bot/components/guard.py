@@ -8,14 +8,13 @@ otherwise be forced into some intent. They become `nlu_fallback` with an
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Optional
+from typing import List, Optional
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
+
+from bot.components.base import StatelessComponent
 
 INPUT_PROBLEM = "input_problem"
 #: A message this long is a story, never small talk: if the model calls it
@@ -69,22 +68,8 @@ def input_problem(text: Optional[str]) -> Optional[str]:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class InputGuard(GraphComponent):
+class InputGuard(StatelessComponent):
     """Overrides the intent with `nlu_fallback` for text the model cannot read."""
-
-    @staticmethod
-    def get_default_config() -> Dict[str, Any]:
-        return {}
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> InputGuard:
-        return cls()
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:

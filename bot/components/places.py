@@ -15,7 +15,7 @@ import os
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
@@ -25,6 +25,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 import gazetteer
+from bot.components.base import PersistedComponent
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +33,7 @@ GAZETTEER_FILE_NAME = "gazetteer.json"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=True)
-class GazetteerEntityExtractor(GraphComponent, EntityExtractorMixin):
+class GazetteerEntityExtractor(PersistedComponent, EntityExtractorMixin):
     """Extracts `district`, `street` and `community` from the gazetteer."""
 
     @staticmethod
@@ -46,20 +47,8 @@ class GazetteerEntityExtractor(GraphComponent, EntityExtractorMixin):
         resource: Resource,
         places: Optional[gazetteer.Gazetteer] = None,
     ) -> None:
-        self._config = config
-        self._model_storage = model_storage
-        self._resource = resource
+        super().__init__(config, model_storage, resource)
         self._places = places
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> GazetteerEntityExtractor:
-        return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
         """Copies the gazetteer into the model, so the model is self-contained."""
@@ -84,9 +73,6 @@ class GazetteerEntityExtractor(GraphComponent, EntityExtractorMixin):
         with model_storage.read_from(resource) as directory:
             places = gazetteer.load(directory / GAZETTEER_FILE_NAME)
         return cls(config, model_storage, resource, places)
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data
 
     def process(self, messages: List[Message]) -> List[Message]:
         if self._places is None:

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from typing import Any, Dict, List
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES
 from rasa.shared.nlu.training_data.message import Message
+
+from bot.components.base import StatelessComponent
 
 RULE_BASED = {"RegexEntityExtractor", "GazetteerEntityExtractor"}
 #: Numbers are only ever taken from the regular expressions: a model guess at
@@ -60,22 +59,8 @@ def resolve_entities(entities: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
-class EntityResolver(GraphComponent):
+class EntityResolver(StatelessComponent):
     """Applies `resolve_entities` to every parsed message."""
-
-    @staticmethod
-    def get_default_config() -> Dict[str, Any]:
-        return {}
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> EntityResolver:
-        return cls()
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
