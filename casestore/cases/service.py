@@ -16,12 +16,11 @@ from casestore.cases.constants import (
     REPEAT_REASON_LABELS,
     CaseState,
     EventKind,
-    event_label,
     state_label,
 )
 from casestore.cases.deadlines import TimeLimits
 from casestore.cases.lifecycle import LifecycleContext, record_event
-from casestore.cases.models import Case, CaseEvent
+from casestore.cases.models import Case
 from casestore.cases.numbering import allocate_number
 from casestore.cases.repeats import RepeatPolicy, case_text, find_repeat
 from casestore.core.clock import Clock, local_date
@@ -224,39 +223,6 @@ def _insert_case(
     )
     session.flush()
     return case, query_code
-
-
-def lookup_case(services: CaseServices, number: str, query_code: str) -> schemas.CaseLookupOut:
-    """查询: a citizen sees their own case by number + query code, nothing else."""
-    with services.sessions() as session:
-        case = session.scalar(select(Case).where(Case.number == number))
-        if case is None:
-            raise CaseNotFound()
-        if not services.hasher.query_code_matches(case.number, query_code, case.query_code_hash):
-            raise QueryCodeMismatch()
-        event = session.scalar(
-            select(CaseEvent)
-            .where(CaseEvent.case_id == case.id, CaseEvent.public.is_(True))
-            .order_by(CaseEvent.at.desc(), CaseEvent.id.desc())
-            .limit(1)
-        )
-        return schemas.CaseLookupOut(
-            number=case.number,
-            state=CaseState(case.state),
-            state_label=state_label(case.state),
-            responsible_unit=_unit_out(case.responsible_unit),
-            accept_by=case.accept_by,
-            created_at=case.created_at.astimezone(services.tz),
-            last_event=(
-                schemas.LastEventOut(
-                    at=event.at.astimezone(services.tz),
-                    label=event_label(event.kind),
-                    note=event.note,
-                )
-                if event
-                else None
-            ),
-        )
 
 
 def list_cases(services: CaseServices, limit: int, offset: int) -> schemas.CaseListOut:
