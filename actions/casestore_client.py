@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from dataclasses import dataclass
@@ -24,6 +25,10 @@ class CaseNotFound(Exception):
 
 class WrongQueryCode(Exception):
     """The number exists but the query code does not match."""
+
+
+class TooManyAttempts(Exception):
+    """Too many wrong query codes for this number or client; wait before trying again."""
 
 
 class CaseRejected(Exception):
@@ -78,9 +83,16 @@ class CaseStoreClient:
             raise CaseRejected(status, str(body.get("detail", "")))
         raise CaseStoreUnavailable(f"status {status}")
 
-    async def lookup(self, number: str, query_code: str) -> Dict[str, Any]:
+    async def lookup(
+        self, number: str, query_code: str, conversation_id: Optional[str] = None
+    ) -> Dict[str, Any]:
+        """查询. With the conversation named, the case store limits wrong codes per citizen."""
+        extra = {"X-Citizen-Session": _session_key(conversation_id)} if conversation_id else {}
         status, body = await self._post(
-            "/api/v1/cases/lookup", {"number": number, "query_code": query_code}
+            "/api/v1/cases/lookup",
+            {"number": number, "query_code": query_code},
+            auth=bool(conversation_id),
+            headers=extra,
         )
         if status == 200:
             return body
@@ -89,13 +101,28 @@ class CaseStoreClient:
         if status == 403:
             raise WrongQueryCode(number)
         if status == 429:
-            raise WrongQueryCode(number)
+            raise TooManyAttempts(number)
+        raise CaseStoreUnavailable(f"status {status}")
+
+    async def report_handoff(self, payload: Dict[str, Any]) -> Dict[str, Any]:
+        """转人工: puts the conversation into the staff queue (idempotent by event_id)."""
+        status, body = await self._post("/api/v1/handoffs", payload, auth=True)
+        if status in (200, 201):
+            return body
+        if 400 <= status < 500:
+            raise CaseRejected(status, str(body.get("detail", "")))
         raise CaseStoreUnavailable(f"status {status}")
 
     async def _post(
-        self, path: str, payload: Dict[str, Any], auth: bool = False
+        self,
+        path: str,
+        payload: Dict[str, Any],
+        auth: bool = False,
+        headers: Optional[Dict[str, str]] = None,
     ) -> tuple[int, Dict[str, Any]]:
-        headers = {"Authorization": f"Bearer {self._token}"} if auth else {}
+        headers = dict(headers or {})
+        if auth:
+            headers["Authorization"] = f"Bearer {self._token}"
         try:
             async with aiohttp.ClientSession(timeout=self._timeout) as session:
                 async with session.post(
@@ -106,6 +133,11 @@ class CaseStoreClient:
         except (aiohttp.ClientError, TimeoutError, OSError) as error:
             logger.warning("case store unreachable at %s: %s", path, type(error).__name__)
             raise CaseStoreUnavailable(type(error).__name__) from error
+
+
+def _session_key(conversation_id: str) -> str:
+    """A stable, non-reversible name for the conversation (no sender ids in the case store)."""
+    return hashlib.sha256(conversation_id.encode("utf-8")).hexdigest()[:32]
 
 
 def _json_or_empty(text: str) -> Dict[str, Any]:

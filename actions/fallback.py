@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.conversation import is_hotline
-from actions.handoff import transfer_call
+from actions.handoff import queue_for_staff, transfer_call
 
 PROBLEM_REPLIES = {
     "empty": "我没有收到文字内容，请直接输入您要反映的问题。",
@@ -55,6 +55,10 @@ class ActionHandleFallback(Action):
         if misunderstood_in_a_row(tracker) >= OFFER_PERSON_AFTER and is_hotline(tracker):
             dispatcher.utter_message(text="抱歉，我可能没听明白，我请工作人员来帮您。")
             transfer_call(dispatcher, "misunderstood", say=False)
+        elif misunderstood_in_a_row(tracker) >= OFFER_PERSON_AFTER and await queue_for_staff(
+            tracker, "misunderstood"
+        ):
+            dispatcher.utter_message(text="抱歉，我可能没理解对，我请工作人员来帮您，请稍候。")
         elif misunderstood_in_a_row(tracker) >= OFFER_PERSON_AFTER:
             dispatcher.utter_message(
                 text="抱歉，我可能没理解对。您可以换个说法直接描述问题，"

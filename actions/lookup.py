@@ -15,6 +15,7 @@ from actions.casestore_client import (
     CaseNotFound,
     CaseStoreClient,
     CaseStoreUnavailable,
+    TooManyAttempts,
     WrongQueryCode,
 )
 from actions.conversation import last_user_text
@@ -111,12 +112,17 @@ class ActionLookupCase(Action):
         code = tracker.get_slot("query_code") or ""
         reset: List[EventType] = [SlotSet("case_number", None), SlotSet("query_code", None)]
         try:
-            case = await CaseStoreClient(get_settings()).lookup(number, code)
+            case = await CaseStoreClient(get_settings()).lookup(number, code, tracker.sender_id)
         except CaseNotFound:
             dispatcher.utter_message(text=f"没有找到编号为{number}的信访件，请核对编号后再查询。")
             return reset
         except WrongQueryCode:
             dispatcher.utter_message(text="查询码不正确，请核对登记时收到的6位查询码后再查询。")
+            return reset
+        except TooManyAttempts:
+            dispatcher.utter_message(
+                text="查询码核对失败的次数太多了，为保护您的信息，请过一会儿再查询，或拨打12345热线。"
+            )
             return reset
         except CaseStoreUnavailable:
             dispatcher.utter_message(text="查询系统暂时繁忙，请稍后再试，或拨打12345热线查询。")
@@ -138,4 +144,8 @@ def case_status_text(case: Dict[str, Any]) -> str:
     last = case.get("last_event") or {}
     if last.get("label"):
         lines.append(f"最近进展：{str(last.get('at', ''))[:10]} {last['label']}。")
+    note = str(last.get("note") or "").strip()
+    if note:  # the reply itself, so that a caller hears it, not only a web reader
+        heading = "答复意见" if "答复" in str(last.get("label") or "") else "说明"
+        lines.append(f"{heading}：{note}")
     return "\n".join(lines)

@@ -4,12 +4,14 @@
 - ``seed-units``         unit directory from the gazetteer + departments
 - ``supervise-overdue``  one 督办 scan (idempotent; cron-friendly)
 - ``create-user``        a staff account (password read from the environment or a prompt)
+- ``hot-issues``         the top hot issues (热点问题) as JSON lines, mining first when needed
 """
 
 from __future__ import annotations
 
 import argparse
 import getpass
+import json
 import logging
 import os
 from datetime import UTC, datetime
@@ -90,6 +92,25 @@ def create_user_command(settings: Settings, args: argparse.Namespace) -> None:
     print(f"user {args.username} ({args.role}) created at {args.unit}")
 
 
+def hot_issues_command(settings: Settings, limit: int, refresh: bool) -> None:
+    """Top hot issues city-wide, one JSON object per line (mines first when stale or asked)."""
+    from casestore.analytics.hot_issues import mine, top_hot_issues
+    from casestore.cases.lifecycle import Actor
+    from casestore.main import build_services, prepare_database
+
+    engine = make_engine(settings.database_url)
+    try:
+        services = build_services(settings, engine, prepare_database(settings, engine))
+        if refresh:
+            mine(services)
+        actor = Actor("staff", "cli", "admin", services.tree.root_code)
+        result = top_hot_issues(services, actor, limit)
+    finally:
+        engine.dispose()
+    for item in result.items:
+        print(json.dumps(item.model_dump(mode="json"), ensure_ascii=False))
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         prog="python -m casestore.cli", description="case store maintenance"
@@ -112,6 +133,9 @@ def main(argv: list[str] | None = None) -> None:
     exporter.add_argument("file", help="output CSV path ('-' for stdout)")
     exporter.add_argument("--state", action="append")
     exporter.add_argument("--unit")
+    hot = commands.add_parser("hot-issues", help="top hot issues as JSON lines")
+    hot.add_argument("--limit", type=int, default=10)
+    hot.add_argument("--refresh", action="store_true", help="mine all cases afresh first")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO)
     settings = Settings()
@@ -124,6 +148,8 @@ def main(argv: list[str] | None = None) -> None:
         supervise(settings)
     elif args.command == "create-user":
         create_user_command(settings, args)
+    elif args.command == "hot-issues":
+        hot_issues_command(settings, max(1, args.limit), args.refresh)
     elif args.command == "import-cases":
         from casestore.cases.importer import import_command
 

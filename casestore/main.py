@@ -15,6 +15,8 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
+from casestore.analytics.hot_router import router as hot_issues_router
+from casestore.analytics.public_router import router as public_stats_router
 from casestore.analytics.router import router as analytics_router
 from casestore.auth.lookup_guard import RateLimitingLookupGuard
 from casestore.auth.router import router as auth_router
@@ -32,7 +34,9 @@ from casestore.core.logging import get_logger
 from casestore.core.migrate import upgrade_head
 from casestore.core.security import KeyedHasher, PersonalDataCipher
 from casestore.core.settings import Settings
+from casestore.handoffs.rasa_client import RasaClient
 from casestore.handoffs.router import router as handoffs_router
+from casestore.handoffs.staff_router import router as handoffs_staff_router
 from casestore.open311.router import router as open311_router
 from casestore.system_router import router as system_router
 from casestore.units.routing import PlaceIndex
@@ -98,6 +102,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utc_now) -> F
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = make_engine(settings.database_url)
         task: asyncio.Task[None] | None = None
+        app.state.rasa = RasaClient(settings.rasa_url, settings.rasa_token.get_secret_value())
         try:
             places = prepare_database(settings, engine)
             services = build_services(settings, engine, places, clock)
@@ -123,6 +128,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utc_now) -> F
                 task.cancel()
                 with suppress(asyncio.CancelledError):
                     await task
+            await app.state.rasa.close()
             engine.dispose()
 
     app = FastAPI(title="信访件库 case store", version="1", lifespan=lifespan)
@@ -138,9 +144,16 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utc_now) -> F
     app.include_router(cases_router)
     app.include_router(staff_router)
     app.include_router(analytics_router)
+    app.include_router(hot_issues_router)
+    app.include_router(public_stats_router)
     app.include_router(handoffs_router)
+    app.include_router(handoffs_staff_router)
     app.include_router(open311_router)
     # Last, so every API route wins over the static catch-all at "/".
+    if settings.console_dir.is_dir():
+        app.mount(
+            "/console", StaticFiles(directory=settings.console_dir, html=True), name="console"
+        )
     if settings.web_dir.is_dir():
         app.mount("/", StaticFiles(directory=settings.web_dir, html=True), name="web")
     return app

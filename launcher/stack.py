@@ -66,6 +66,7 @@ def default_services(
     }
     shared.update(env or {})
     token = shared.get("RASA_TOKEN") or os.environ.get("RASA_TOKEN", "dev-rasa-token")
+    shared["RASA_TOKEN"] = token  # the case store drives staff takeover through Rasa's API
     return [
         Service(
             "casestore",

@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.formparsers import MultiPartException
 
 from voice_gateway import prompts, twiml
@@ -47,8 +48,10 @@ async def signed_form(
     """The webhook's form fields, only if Twilio signed them; otherwise 403 before anything else."""
     try:
         form = SignedForm.from_form(await request.form())
-    except (MultiPartException, ValueError, UnicodeDecodeError):
-        form = None  # a malformed body is treated like a forged one
+    except (MultiPartException, StarletteHTTPException, ValueError, UnicodeDecodeError):
+        # A malformed or oversized body (Starlette raises a 400 for a field over its size
+        # limit) is treated like a forged one.
+        form = None
     url = public_url(settings.voice_public_base_url, request.url.path, request.url.query)
     if form is None or not is_valid_signature(
         settings.twilio_auth_token.get_secret_value(),

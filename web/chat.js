@@ -29,6 +29,7 @@
     confirmNew: "开始新对话将清除本页面上的对话记录，确定吗？",
     me: "我：",
     bot: "助手：",
+    staff: "人工客服",
     image: "图片",
   };
 
@@ -46,6 +47,7 @@
   };
 
   var socket = null;
+  var staffMode = false; // a staff member has taken the conversation over (人工接管)
   var ready = false; // connected and session confirmed
   var replyTimer = null;
 
@@ -101,8 +103,9 @@
     var item = document.createElement("li");
     item.className = "msg msg-" + who;
     var speaker = document.createElement("span");
-    speaker.className = "visually-hidden";
-    speaker.textContent = who === "user" ? TEXT.me : TEXT.bot;
+    // a person's messages say so visibly; the bot's and the citizen's only to screen readers
+    speaker.className = who === "staff" ? "speaker" : "visually-hidden";
+    speaker.textContent = who === "user" ? TEXT.me : who === "staff" ? TEXT.staff : TEXT.bot;
     var bubble = document.createElement("div");
     bubble.className = "bubble";
     bubble.textContent = text;
@@ -177,7 +180,7 @@
   }
 
   function renderBot(entry, active) {
-    var item = addMessage("bot", entry.text || "");
+    var item = addMessage(entry.staff ? "staff" : "bot", entry.text || "");
     if (!entry.text) item.querySelector(".bubble").remove();
     if (entry.image) addImage(item, entry.image);
     if (entry.buttons && entry.buttons.length) addChips(item, entry.buttons, active);
@@ -195,6 +198,7 @@
   // ---- waiting / connection state ----
 
   function setTyping(on) {
+    if (on && staffMode) on = false;
     el.typing.hidden = !on;
     window.clearTimeout(replyTimer);
     if (on) {
@@ -255,6 +259,8 @@
     if (!data || typeof data !== "object") return;
     var entry = { who: "bot" };
     if (typeof data.text === "string") entry.text = data.text;
+    if (data.sender === "staff") entry.staff = true;
+    staffMode = Boolean(entry.staff); // while a person is there, silence is not an error
     var buttons = buttonsOf(data)
       .filter(function (b) {
         return b && (b.title || b.payload);

@@ -1,9 +1,10 @@
 """Entity resolution: one entity per span (实体消歧).
 
 Rule-based extractors (regular expressions for numbers, the gazetteer for
-places) are exact; the statistical model generalises. Where both found
-something on overlapping text, the rule-based entity wins; the model keeps
-what only it found (times, names, organisations, places outside the city).
+places, the time grammar, introduced names) are exact; the statistical model
+generalises. Where both found something on overlapping text, the rule-based
+entity wins; the model keeps what only it found (names said without 我叫,
+organisations, addresses).
 """
 
 from __future__ import annotations
@@ -16,10 +17,16 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.components.base import StatelessComponent
 
-RULE_BASED = {"RegexEntityExtractor", "GazetteerEntityExtractor"}
+RULE_BASED = {
+    "RegexEntityExtractor",
+    "GazetteerEntityExtractor",
+    "TimeEntityExtractor",
+    "PersonNameExtractor",
+}
 #: Numbers are only ever taken from the regular expressions: a model guess at
-#: a phone or case number is worse than none.
-RULE_ONLY_ENTITIES = {"phone_number", "id_number", "case_number", "query_code"}
+#: a phone or case number is worse than none. Times only from the time grammar:
+#: the model tagged durations and random words as times.
+RULE_ONLY_ENTITIES = {"phone_number", "id_number", "case_number", "query_code", "time"}
 
 
 def resolve_entities(entities: List[Dict[str, Any]]) -> List[Dict[str, Any]]:

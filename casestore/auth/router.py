@@ -48,7 +48,7 @@ def token(request: Request, form: Annotated[OAuth2PasswordRequestForm, Depends()
         audit(
             services.sessions,
             at=now,
-            actor=f"staff:{form.username[:50]}",
+            actor="staff:" + form.username[:50].replace("\x00", "\ufffd"),  # storable everywhere
             action="login",
             outcome="denied",
             client=client_address(request),

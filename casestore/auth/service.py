@@ -32,6 +32,9 @@ class UserExists(DomainError):
 
 
 def authenticate(session: Session, username: str, password: str) -> StaffUser:
+    if "\x00" in username:  # no account has one, and PostgreSQL cannot even compare it
+        verify_password(password, _DUMMY_HASH)
+        raise BadCredentials()
     user = session.scalar(select(StaffUser).where(StaffUser.username == username))
     if user is None:
         verify_password(password, _DUMMY_HASH)

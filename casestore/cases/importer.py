@@ -1,9 +1,12 @@
 """Bulk import of historical cases (JSONL/CSV) and CSV export.
 
 Import maps a message board record — ``msg_id, user, time, title, detail,
-reply, reply_time`` (the fields of shared ``data/messages_with_replies.jsonl``)
-— onto a case: registered at ``time`` (its number carries that date), with
-the reply as an ``import_history`` event that closes it. Idempotent: the key
+reply, reply_time, likes`` (the fields of shared ``data/messages_with_replies.jsonl``
+and ``messages_hot_issues.jsonl``) — onto a case: registered at ``time`` (its
+number carries that date), with the reply as an ``import_history`` event that
+closes it; ``likes`` become ``public_support``, ``user`` a keyed hash
+(``source_account_hash``) that tells complainants apart. Without place fields, the place
+the message names is kept as free text (pseudonymised "A市A5区…" included). Idempotent: the key
 ``import:<file name>:<msg_id>`` is the idempotency key, so a re-run skips
 what is already there. Invalid rows are counted and reported, never half-written.
 
@@ -28,6 +31,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from casestore.analytics.mining.places import find_places
 from casestore.cases import schemas
 from casestore.cases.constants import RATING_LABELS, state_label
 from casestore.cases.deadlines import WAITING_ON_STAFF, is_overdue
@@ -89,6 +93,43 @@ def _moment(value: Any, tz: ZoneInfo) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=tz)
 
 
+def _location(record: dict[str, Any], title: str | None, detail: str) -> schemas.LocationIn:
+    """The record's place fields; without them, the place the message itself names.
+
+    A district token ("A5区", "金水区") goes to ``district``: routing resolves it
+    against the gazetteer or keeps it as free text. The compound, organisation
+    or road named ("劳动东路 魅力之城小区") is kept as free text in ``address``:
+    never dropped, never replaced by a guess.
+    """
+    district = str(record.get("district") or "").strip() or None
+    street = str(record.get("street") or "").strip() or None
+    address = str(record.get("address") or "").strip() or None
+    if district or street or address:
+        return schemas.LocationIn(district=district, street=street, address=address)
+    places = find_places(f"{title or ''}。{detail[:400]}")
+    named = [m.name for m in places.mentions[:3]]
+    return schemas.LocationIn(
+        district=places.districts[0][:100] if places.districts else None,
+        address=" ".join(named)[:500] or None,
+    )
+
+
+def _public_support(record: dict[str, Any]) -> int:
+    """点赞 (likes) of the source post; 0 when absent or not a number."""
+    try:
+        return max(0, int(record.get("likes") or record.get("public_support") or 0))
+    except (TypeError, ValueError):
+        return 0
+
+
+def _account_hash(services: CaseServices, record: dict[str, Any]) -> str | None:
+    """Keyed hash of the poster's account on the source board (tells complainants apart)."""
+    account = str(record.get("user") or "").strip()
+    if not account:
+        return None
+    return services.hasher._digest("source-account", account).hex()
+
+
 def _create_body(record: dict[str, Any], key: str) -> schemas.CaseCreate:
     detail = str(record.get("detail") or record.get("description") or "").strip()
     title = str(record.get("title") or record.get("summary") or "").strip() or None
@@ -97,9 +138,7 @@ def _create_body(record: dict[str, Any], key: str) -> schemas.CaseCreate:
         channel=record.get("channel") or "online_form",  # type: ignore[arg-type]
         description=detail[:MAX_TEXT],
         summary=title[:2000] if title else None,
-        location=schemas.LocationIn(
-            district=record.get("district") or None, street=record.get("street") or None
-        ),
+        location=_location(record, title, detail),
     )
 
 
@@ -154,6 +193,8 @@ def _import_one(
         return "invalid"
     with session.begin_nested():
         case, _ = _insert_case(session, services, body, external_id=str(ident), now=registered_at)
+        case.public_support = _public_support(record)
+        case.source_account_hash = _account_hash(services, record)
         reply = str(record.get("reply") or "").strip()
         replied_at = _moment(record.get("reply_time"), services.tz) or registered_at
         ctx = LifecycleContext(

@@ -132,6 +132,38 @@ class ActionSpec:
         return event_label(self.name)
 
 
+# ---- preconditions that depend on the case only (not on the caller's input) ------
+# Shared by the effects and by permitted_actions, so the console never offers an
+# action the server would refuse for these reasons.
+
+
+def _extension_not_yet_requested(case: Case, ctx: LifecycleContext) -> None:
+    if case.extension_status is not None:
+        raise TransitionNotAllowed("每件信访件只能申请一次延期")
+
+
+def _extension_pending(case: Case, ctx: LifecycleContext) -> None:
+    if case.extension_status != "requested":
+        raise TransitionNotAllowed("没有待审批的延期申请")
+
+
+def _citizen_window_closed(case: Case, ctx: LifecycleContext) -> None:
+    # The citizen keeps the right to the next step until its deadline has passed.
+    if case.state == S.REPLIED and not case.rating_overdue:
+        raise TransitionNotAllowed("市民尚未评价且评价期限未过，暂不能办结")
+    if case.state == S.RATED and case.rating == Rating.UNSATISFIED:
+        _after(case.review_request_by, ctx, "市民不满意，申请复查期限未过，暂不能办结")
+    if case.state == S.REVIEWED:
+        _after(case.recheck_request_by, ctx, "申请复核期限未过，暂不能办结")
+
+
+PRECONDITIONS: dict[str, Callable[[Case, LifecycleContext], None]] = {
+    EventKind.REQUEST_EXTENSION.value: _extension_not_yet_requested,
+    EventKind.APPROVE_EXTENSION.value: _extension_pending,
+    EventKind.CLOSE.value: _citizen_window_closed,
+}
+
+
 # ---- effects: change the case, return the timeline note -------------------------
 
 
@@ -196,8 +228,7 @@ def _sign(case: Case, ctx: LifecycleContext, actor: Actor, data: TransitionInput
 def _request_extension(
     case: Case, ctx: LifecycleContext, actor: Actor, data: TransitionInput
 ) -> str:
-    if case.extension_status is not None:
-        raise TransitionNotAllowed("每件信访件只能申请一次延期")
+    _extension_not_yet_requested(case, ctx)
     reason = _require(data.reason, "延期理由")
     days = data.days
     if days is None or not 1 <= days <= ctx.limits.extension_max_days:
@@ -210,8 +241,7 @@ def _request_extension(
 def _approve_extension(
     case: Case, ctx: LifecycleContext, actor: Actor, data: TransitionInput
 ) -> str:
-    if case.extension_status != "requested":
-        raise TransitionNotAllowed("没有待审批的延期申请")
+    _extension_pending(case, ctx)
     if data.approved is None:
         raise MissingInput("请选择同意或不同意延期")
     if not data.approved:
@@ -291,13 +321,7 @@ def _recheck(case: Case, ctx: LifecycleContext, actor: Actor, data: TransitionIn
 
 
 def _close(case: Case, ctx: LifecycleContext, actor: Actor, data: TransitionInput) -> str:
-    # The citizen keeps the right to the next step until its deadline has passed.
-    if case.state == S.REPLIED and not case.rating_overdue:
-        raise TransitionNotAllowed("市民尚未评价且评价期限未过，暂不能办结")
-    if case.state == S.RATED and case.rating == Rating.UNSATISFIED:
-        _after(case.review_request_by, ctx, "市民不满意，申请复查期限未过，暂不能办结")
-    if case.state == S.REVIEWED:
-        _after(case.recheck_request_by, ctx, "申请复核期限未过，暂不能办结")
+    _citizen_window_closed(case, ctx)
     case.due_by = None
     case.closed_at = ctx.now
     return "已办结" + (f"：{data.reason.strip()}" if data.reason and data.reason.strip() else "")
@@ -484,6 +508,28 @@ def authorize(spec: ActionSpec, case: Case, actor: Actor, tree: UnitTree) -> Non
         return
     if actor.kind not in spec.actors:
         raise NotPermitted(f"无权执行“{spec.label}”")
+
+
+def permitted_actions(case: Case, actor: Actor, ctx: LifecycleContext) -> list[ActionSpec]:
+    """办理操作: the actions ``actor`` may take on ``case`` now, in lifecycle order.
+
+    The same checks as :func:`transition` (jurisdiction, role, state and the
+    preconditions that depend on the case alone); only the caller's input —
+    a reason, a unit, a version — can still make an offered action fail.
+    """
+    offered = []
+    for spec in ACTIONS.values():
+        if case.state not in spec.from_states:
+            continue
+        try:
+            authorize(spec, case, actor, ctx.tree)
+            check = PRECONDITIONS.get(spec.name)
+            if check is not None:
+                check(case, ctx)
+        except DomainError:
+            continue
+        offered.append(spec)
+    return offered
 
 
 def transition(

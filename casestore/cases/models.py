@@ -78,6 +78,11 @@ class Case(Base):
     repeat_of: Mapped[str | None] = mapped_column(String(20), index=True)
     repeat_reason: Mapped[str | None] = mapped_column(String(30))
     external_id: Mapped[str | None] = mapped_column(String(100), index=True)
+    # Public support (点赞/附议) where the source has it; weighs in the hot-issue heat.
+    public_support: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Keyed hash of the citizen's account on the source platform (imported message
+    # boards): tells complainants apart where no phone or ID number is known.
+    source_account_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(Integer, nullable=False)

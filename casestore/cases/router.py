@@ -61,16 +61,33 @@ def _guarded(guard: LookupGuard, number: str, client: str, call: Callable[[], T]
         raise
 
 
+CITIZEN_HEADER = "X-Citizen-Session"
+
+
+def citizen_client(request: Request, trusted: bool) -> str:
+    """Whom the wrong-code limit counts: the citizen's conversation when a trusted service
+    (the action server) names it, else the caller's address — so one chat user's wrong
+    codes never lock every chat user out."""
+    session = request.headers.get(CITIZEN_HEADER, "").strip()
+    if trusted and session:
+        return f"session:{session[:100]}"
+    return client_address(request)
+
+
 @router.post("/lookup", response_model=schemas.CaseLookupOut)
 def lookup_case(
-    body: schemas.LookupRequest, request: Request, services: Services, guard: Guard
+    body: schemas.LookupRequest,
+    request: Request,
+    services: Services,
+    guard: Guard,
+    trusted: Trusted,
 ) -> schemas.CaseLookupOut:
     """市民查询: case number + 6-digit query code → state, unit, deadlines, public timeline."""
     proof = schemas.CitizenProof(number=body.number, query_code=body.query_code)
     return _guarded(
         guard,
         body.number,
-        client_address(request),
+        citizen_client(request, trusted),
         lambda: workflow.citizen_lookup(services, proof, trusted=False),
     )
 
@@ -164,7 +181,7 @@ def request_recheck(
 def list_cases(
     services: Services,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> schemas.CaseListOut:
     """信访件列表 (staff): newest first, personal data masked."""
     return service.list_cases(services, limit, offset)

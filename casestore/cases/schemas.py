@@ -272,6 +272,14 @@ class StaffCaseListOut(BaseModel):
     total: int
 
 
+class AllowedActionOut(BaseModel):
+    """One lifecycle action the signed-in staff member may take now (办理操作)."""
+
+    action: str  # lifecycle name, e.g. request_extension
+    label: str  # 申请延期
+    path: str  # URL segment under /api/v1/staff/cases/{number}/, e.g. request-extension
+
+
 class StaffCaseDetailOut(BaseModel):
     """Case detail for entitled staff: personal data in clear, full timeline."""
 
@@ -281,7 +289,8 @@ class StaffCaseDetailOut(BaseModel):
     purpose: Purpose
     state: CaseState
     state_label: str
-    allowed_actions: list[str]
+    allowed_actions: list[str]  # names; the same list as ``actions``
+    actions: list[AllowedActionOut] = Field(default_factory=list)
     description: str
     summary: str | None
     request: str | None

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from casestore.analytics.hot_issues import on_case_registered
 from casestore.cases import schemas
 from casestore.cases.constants import (
     CHANNEL_LABELS,
@@ -122,6 +123,7 @@ def register_case(
                 case.channel,
                 case.responsible_unit_code,
             )
+            on_case_registered(services, case.id)  # 热点问题, incremental; never raises
             return _created_out(case, code, services.tz), True
     raise RuntimeError("case registration kept conflicting; giving up")
 

@@ -7,13 +7,18 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
+from sqlalchemy import select
 
 from casestore.auth.dependencies import client_address, current_staff
 from casestore.cases import schemas, workflow
 from casestore.cases.constants import CaseState, Role
-from casestore.cases.lifecycle import Actor, NotPermitted
+from casestore.cases.lifecycle import Actor, NotPermitted, permitted_actions
+from casestore.cases.models import Case
 from casestore.cases.router import Services
+from casestore.cases.service import CaseServices
 from casestore.cases.supervision import supervise_overdue
+from casestore.units.directory import district_unit_code, street_unit_code
+from gazetteer import Gazetteer
 
 router = APIRouter(prefix="/api/v1/staff", tags=["staff"])
 Staff = Annotated[Actor, Depends(current_staff)]
@@ -34,6 +39,24 @@ STAFF_ACTIONS = {
     "supervise": "supervise",
     "merge": "merge",
 }
+SEGMENTS = {action: segment for segment, action in STAFF_ACTIONS.items()}
+
+
+def _with_actions(
+    services: CaseServices, actor: Actor, detail: schemas.StaffCaseDetailOut
+) -> schemas.StaffCaseDetailOut:
+    """What this staff member may do now, from the lifecycle's own checks (so the
+    console offers exactly what the action endpoints accept)."""
+    with services.sessions() as session:
+        case = session.scalar(select(Case).where(Case.number == detail.number))
+        specs = permitted_actions(case, actor, services.context()) if case else []
+    offered = [spec for spec in specs if spec.name in SEGMENTS]
+    detail.allowed_actions = [spec.name for spec in offered]
+    detail.actions = [
+        schemas.AllowedActionOut(action=spec.name, label=spec.label, path=SEGMENTS[spec.name])
+        for spec in offered
+    ]
+    return detail
 
 
 @router.get("/cases", response_model=schemas.StaffCaseListOut)
@@ -73,8 +96,9 @@ def list_cases(
 def case_detail(
     number: str, request: Request, services: Services, actor: Staff
 ) -> schemas.StaffCaseDetailOut:
-    """信访件详情: personal data and the full timeline (查看留痕)."""
-    return workflow.staff_detail(services, actor, number.upper(), client_address(request))
+    """信访件详情: personal data, the full timeline (查看留痕) and the allowed actions."""
+    detail = workflow.staff_detail(services, actor, number.upper(), client_address(request))
+    return _with_actions(services, actor, detail)
 
 
 def _action_endpoint(action: str):  # type: ignore[no-untyped-def]
@@ -85,9 +109,10 @@ def _action_endpoint(action: str):  # type: ignore[no-untyped-def]
         services: Services,
         actor: Staff,
     ) -> schemas.StaffCaseDetailOut:
-        return workflow.staff_act(
+        detail = workflow.staff_act(
             services, actor, number.upper(), action, body, client_address(request)
         )
+        return _with_actions(services, actor, detail)
 
     act.__name__ = f"case_{action}"
     return act
@@ -181,6 +206,18 @@ class UnitOut(BaseModel):
     kind: str
     department: str | None
     parent_code: str | None
+    # The area a district or street government stands for, as cases store it
+    # (their ``district`` / ``street`` filters): 金水区, 花园路街道; None for others.
+    place: str | None = None
+
+
+def _place_names(city: Gazetteer) -> dict[str, str]:
+    names: dict[str, str] = {}
+    for district in city.districts:
+        names[district_unit_code(city, district)] = district.name
+        for street in district.streets:
+            names[street_unit_code(city, district, street)] = street.name
+    return names
 
 
 @router.get("/units", response_model=list[UnitOut])
@@ -190,6 +227,7 @@ def units(services: Services, actor: Staff) -> list[UnitOut]:
     scope = tree.subtree(actor.unit_code or tree.root_code)
     order = {"city": 0, "district": 1, "street": 2}
     nodes = sorted((tree.nodes[c] for c in scope), key=lambda n: (order.get(n.level, 3), n.code))
+    places = _place_names(services.places.city)
     return [
         UnitOut(
             code=n.code,
@@ -198,6 +236,7 @@ def units(services: Services, actor: Staff) -> list[UnitOut]:
             kind=n.kind,
             department=n.department,
             parent_code=n.parent_code,
+            place=places.get(n.code) if n.kind != "department" else None,
         )
         for n in nodes
     ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -59,7 +60,23 @@ def make_engine(database_url: str) -> Engine:
     if url.get_backend_name() == "sqlite":
         return _make_sqlite_engine(url)
     # hide_parameters: SQL errors must never carry personal data into logs.
-    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True, **pool_settings())
+
+
+def pool_settings() -> dict[str, int]:
+    """Connection pool of a server database, from the environment (SQLAlchemy's defaults).
+
+    `DATABASE_POOL_SIZE` (5) connections kept open, `DATABASE_MAX_OVERFLOW` (10) more
+    under load, `DATABASE_POOL_TIMEOUT` (30 s) to wait for one, `DATABASE_POOL_RECYCLE`
+    (-1: never) seconds after which a connection is replaced.
+    """
+    names = {
+        "pool_size": "DATABASE_POOL_SIZE",
+        "max_overflow": "DATABASE_MAX_OVERFLOW",
+        "pool_timeout": "DATABASE_POOL_TIMEOUT",
+        "pool_recycle": "DATABASE_POOL_RECYCLE",
+    }
+    return {key: int(os.environ[name]) for key, name in names.items() if os.environ.get(name)}
 
 
 def _make_sqlite_engine(url: Any) -> Engine:

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, OperationalError, StatementError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from casestore.core.logging import get_logger
@@ -119,6 +119,25 @@ async def _database_unavailable(request: Request, exc: OperationalError) -> JSON
     return JSONResponse(status_code=503, content={"detail": "服务暂时不可用，请稍后再试"})
 
 
+UNSTORABLE_DETAIL = "请求中含有无法处理的内容（如空字符或超出范围的数值），请检查后重试"
+
+
+async def _unstorable_value(request: Request, exc: Exception) -> JSONResponse:
+    """A value from the request the database refused (NUL in PostgreSQL text, a number or date
+    out of range): the caller's input, so a 422, not a 500. Routers validate what they know;
+    this catches what slipped through (path and query values, hand-off fields)."""
+    logger.info(
+        "unstorable value on %s %s: %s", request.method, request.url.path, type(exc).__name__
+    )
+    return JSONResponse(status_code=422, content={"detail": UNSTORABLE_DETAIL})
+
+
+async def _statement_error(request: Request, exc: StatementError) -> JSONResponse:
+    if isinstance(exc.orig, OverflowError):  # a bind value Python could not convert
+        return await _unstorable_value(request, exc)
+    return await _unexpected(request, exc)
+
+
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     logger.error("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
     return JSONResponse(status_code=500, content={"detail": "服务器内部错误，请稍后再试"})
@@ -129,4 +148,7 @@ def install_exception_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
     app.add_exception_handler(DomainError, _domain_error)  # type: ignore[arg-type]
     app.add_exception_handler(OperationalError, _database_unavailable)  # type: ignore[arg-type]
+    app.add_exception_handler(DataError, _unstorable_value)
+    app.add_exception_handler(OverflowError, _unstorable_value)
+    app.add_exception_handler(StatementError, _statement_error)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, _unexpected)

@@ -25,6 +25,7 @@ _DEV_SECRETS = {
     "CASESTORE_JWT_SECRET": DEV_JWT_SECRET,
     "CASESTORE_DEMO_PASSWORD": DEV_DEMO_PASSWORD,
     "OPEN311_API_KEY": DEV_OPEN311_API_KEY,
+    "RASA_TOKEN": "dev-rasa-token",
 }
 
 
@@ -86,6 +87,9 @@ class Settings(BaseSettings):
     taxonomy_file: Path | None = None  # default: bot/category/data/taxonomy.csv
     public_rasa_url: str = "http://127.0.0.1:5005"
     web_dir: Path = Path("web")
+    console_dir: Path = Path("console")
+    rasa_url: str = "http://127.0.0.1:5005"
+    rasa_token: SecretStr = SecretStr("dev-rasa-token")
 
     @field_validator("casestore_data_key")
     @classmethod
@@ -141,6 +145,7 @@ class Settings(BaseSettings):
             "CASESTORE_HASH_KEY": self.casestore_hash_key.get_secret_value(),
             "CASESTORE_JWT_SECRET": self.casestore_jwt_secret.get_secret_value(),
             "OPEN311_API_KEY": self.open311_api_key.get_secret_value(),
+            "RASA_TOKEN": self.rasa_token.get_secret_value(),
         }
         if self.casestore_demo_staff:
             values["CASESTORE_DEMO_PASSWORD"] = self.casestore_demo_password.get_secret_value()

@@ -26,6 +26,16 @@ class Handoff(Base):
     caller_phone_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # 人工接管: who holds the conversation (one person at a time)
+    holder: Mapped[str | None] = mapped_column(String(100))
+    holder_name: Mapped[str | None] = mapped_column(String(100))
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    case_number: Mapped[str | None] = mapped_column(String(20))
+    # the bot's guess when it handed over
+    guess_intent: Mapped[str | None] = mapped_column(String(50))
+    guess_category: Mapped[str | None] = mapped_column(String(50))
+    guess_place: Mapped[str | None] = mapped_column(String(200))
+    version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class HandoffEvent(Base):

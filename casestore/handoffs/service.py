@@ -23,7 +23,7 @@ def record_event(
     with services.sessions() as session:
         seen = session.scalar(select(HandoffEvent).where(HandoffEvent.event_id == body.event_id))
         if seen is not None:
-            return _out(services, session.get_one(Handoff, seen.handoff_id), now), False
+            return handoff_out(services, session.get_one(Handoff, seen.handoff_id), now), False
         handoff = _open_handoff(session, body.conversation_id)
         if handoff is None:
             handoff = Handoff(
@@ -35,7 +35,8 @@ def record_event(
                 updated_at=now,
             )
             session.add(handoff)
-        handoff.status = body.outcome
+        if handoff.holder is None or body.outcome != "waiting":
+            handoff.status = body.outcome  # asking again never takes it from its holder
         handoff.updated_at = now
         if body.reason != "dropped_call" or handoff.reason is None:
             handoff.reason = body.reason
@@ -43,6 +44,10 @@ def record_event(
         handoff.transfer_target = body.transfer_target or handoff.transfer_target
         handoff.call_status = body.call_status or handoff.call_status
         handoff.partial = handoff.partial or body.partial
+        if body.guess is not None:
+            handoff.guess_intent = body.guess.intent or handoff.guess_intent
+            handoff.guess_category = body.guess.category or handoff.guess_category
+            handoff.guess_place = body.guess.place or handoff.guess_place
         if body.caller:
             handoff.caller_phone_enc = services.cipher.encrypt(body.caller)
             handoff.caller_phone_hash = services.hasher.phone_hash(body.caller)
@@ -59,7 +64,7 @@ def record_event(
             )
         )
         session.commit()
-        return _out(services, handoff, now), True
+        return handoff_out(services, handoff, now), True
 
 
 def list_handoffs(
@@ -73,7 +78,7 @@ def list_handoffs(
     with services.sessions() as session:
         total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
         rows = session.scalars(query.order_by(Handoff.created_at).limit(limit).offset(offset))
-        return schemas.HandoffList(items=[_out(services, h, now) for h in rows], total=total)
+        return schemas.HandoffList(items=[handoff_out(services, h, now) for h in rows], total=total)
 
 
 def _open_handoff(session: Session, conversation_id: str) -> Handoff | None:
@@ -85,7 +90,7 @@ def _open_handoff(session: Session, conversation_id: str) -> Handoff | None:
     )
 
 
-def _out(services: CaseServices, handoff: Handoff, now: datetime) -> schemas.HandoffOut:
+def handoff_out(services: CaseServices, handoff: Handoff, now: datetime) -> schemas.HandoffOut:
     return schemas.HandoffOut(
         id=handoff.id,
         conversation_id=handoff.conversation_id,
@@ -101,4 +106,11 @@ def _out(services: CaseServices, handoff: Handoff, now: datetime) -> schemas.Han
         created_at=handoff.created_at,
         updated_at=handoff.updated_at,
         waiting_seconds=max(0, int((now - handoff.created_at).total_seconds())),
+        holder=handoff.holder,
+        holder_name=handoff.holder_name,
+        claimed_at=handoff.claimed_at,
+        case_number=handoff.case_number,
+        guess_intent=handoff.guess_intent,
+        guess_category=handoff.guess_category,
+        guess_place=handoff.guess_place,
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hmac
 import json
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -14,6 +14,8 @@ from casestore.cases.service import CaseServices
 from casestore.open311.service import Open311Error, create_request, get_requests, load_services
 
 router = APIRouter(prefix="/open311/v2", tags=["open311"])
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST = datetime(9000, 1, 1, tzinfo=UTC)
 
 
 def _error(exc: Open311Error) -> JSONResponse:
@@ -54,7 +56,7 @@ async def _form(request: Request) -> dict[str, Any]:
     if "json" in content_type:
         try:
             data = json.loads(await request.body() or b"{}")
-        except (json.JSONDecodeError, UnicodeDecodeError):
+        except (ValueError, RecursionError):  # invalid JSON or UTF-8, or nested too deep
             raise Open311Error(400, "请求体不是合法的 JSON") from None
         if not isinstance(data, dict):
             raise Open311Error(400, "请求体应为 JSON 对象")
@@ -82,13 +84,23 @@ async def post_request(request: Request) -> Any:
         return _error(exc)
 
 
-def _date(value: str | None, name: str) -> datetime | None:
+def _date(value: str | None, name: str, tz: tzinfo) -> datetime | None:
+    """A W3C date or date-time; without an offset it is read in the case time zone."""
     if not value:
         return None
     try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         raise Open311Error(400, f"{name} 应为 W3C 日期时间格式") from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=tz)
+    try:
+        parsed = parsed.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00+14:00 and the like
+        raise Open311Error(400, f"{name} 超出范围") from None
+    if not EARLIEST <= parsed <= LATEST:  # the default window subtracts 90 days from it
+        raise Open311Error(400, f"{name} 超出范围")
+    return parsed
 
 
 @router.get("/requests.json")
@@ -103,7 +115,8 @@ def list_requests(
     try:
         if status not in (None, "open", "closed"):
             raise Open311Error(400, "status 只能是 open 或 closed")
-        start, end = _date(start_date, "start_date"), _date(end_date, "end_date")
+        tz = request.app.state.settings.tz
+        start, end = _date(start_date, "start_date", tz), _date(end_date, "end_date", tz)
         ids = service_request_id.split(",") if service_request_id else None
         return get_requests(
             _services(request),

@@ -24,7 +24,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "bot" / "category" / "data" / "seed.yml"
-HELDOUT = ROOT / "tests" / "nlu_heldout" / "heldout.yml"
+HELDOUT_DIR = ROOT / "tests" / "nlu_heldout"
 
 PUNCT = re.compile(r"[，。！？、,.!?：:；;\s]")
 DIALECT = [
@@ -94,6 +94,21 @@ EMERGENCIES = [
     "有人吃东西噎住了",
     "病人喘不上气了",
     "楼道里着大火了",
+    "俺妈突然晕过去了叫不醒",
+    "人倒地上抽起来了",
+    "天然气管子漏气了",
+    "厨房一股煤气味",
+    "有人在河边要往下跳",
+    "有人站在天台上想不开",
+    "邻居家冒烟了门还锁着",
+    "我被人堵住了他们要打我",
+    "有人拿刀子在砍人",
+    "家里的老人没气了",
+    "孩子吞了个硬币喘不上来",
+    "电动车在楼道里烧起来了",
+    "他喝了农药了",
+    "有人被车轧住了",
+    "变压器着火了还在冒火星",
 ]
 
 
@@ -662,18 +677,257 @@ def build(gen: Gen, scale: float = 0.6) -> dict[str, list[str]]:
             + r.choice(["", "，算了", "吧"])
         ),
     )
+    build_colloquial(gen, out, scale)
     return out
 
 
+#: who citizens complain about and what they did, said without 投诉/反映
+COMPLAINED_ABOUT = [
+    "物业",
+    "房东",
+    "开发商",
+    "健身房",
+    "外卖平台",
+    "网店",
+    "商场",
+    "医院",
+    "诊所",
+    "学校",
+    "幼儿园",
+    "公司",
+    "老板",
+    "包工头",
+    "中介",
+    "村干部",
+    "社区",
+    "供暖公司",
+    "燃气公司",
+    "自来水公司",
+    "电信公司",
+    "保险公司",
+    "装修公司",
+    "理发店",
+    "饭店",
+    "超市",
+    "出租车司机",
+    "公交司机",
+    "办事窗口的人",
+    "执法人员",
+]
+MISDEEDS = [
+    "收了钱不办事",
+    "乱收费",
+    "不给退钱",
+    "押金不退",
+    "态度恶劣还骂人",
+    "拖着不给工资",
+    "卷钱跑路了",
+    "说好的事不认账",
+    "偷偷涨价",
+    "卖假货",
+    "东西坏了不给修",
+    "推来推去没人管",
+    "强买强卖",
+    "扣着证件不给",
+    "乱罚款",
+    "服务太差",
+    "把我的东西弄坏了不赔",
+    "霸王条款",
+    "让我跑了好几趟",
+    "一直打电话骚扰",
+]
+PROBLEMS = [
+    "下水道反味",
+    "路上全是坑",
+    "井盖丢了",
+    "垃圾没人清",
+    "水压太低上不去楼",
+    "自来水有股怪味",
+    "天天停电",
+    "网线被人剪了",
+    "车位被人占了",
+    "楼道里堆满杂物",
+    "树枝挡住了窗户",
+    "灯坏了黑咕隆咚的",
+    "门口的路被挖断了",
+    "公厕脏得下不去脚",
+    "大车拉土撒一路",
+    "野狗成群咬人",
+    "河沟发黑发臭",
+]
+DURATIONS = ["半个月", "一个多月", "两三年", "好几个月", "大半年", "十来天", "一年多", "三个星期"]
+OUT_OF_SCOPE = [
+    "你会画画吗",
+    "你会做饭不",
+    "你喜欢吃啥",
+    "给我念首诗",
+    "帮我写篇作文",
+    "彩票中奖号码是多少",
+    "帮我买张电影票",
+    "帮我订个酒店",
+    "郑州哪儿好玩",
+    "这周末下雨不",
+    "火车几点开",
+    "长江有多长",
+    "一斤苹果多少钱",
+    "教我说英语",
+    "帮我翻译一下这句话",
+    "金价涨了没有",
+    "你结婚了吗",
+    "你叫啥名字",
+    "我好无聊",
+    "给我来段相声",
+    "帮我打个车",
+    "你能借我点钱不",
+]
+
+
+def build_colloquial(gen: Gen, out: dict[str, list[str]], scale: float) -> None:
+    """Complaints without trigger words, spoken small talk, more ways to say things."""
+    r = gen.rng
+
+    def many(intent: str, count: int, make, annotated: bool = False) -> None:
+        items = out.setdefault(intent, [])
+        for _ in range(int(count * scale)):
+            items.append(gen.vary(make(), annotated))
+
+    lead = ["", "", "", "那个", "俺们这儿", "我们这边", "我跟你说", "是这样", "唉"]
+    many(
+        "file_complaint",
+        150,
+        lambda: r.choice(
+            [
+                f"{r.choice(lead)}{r.choice(['', '这个', '那个', '俺们那个', '我们小区的'])}"
+                f"{r.choice(COMPLAINED_ABOUT)}{r.choice(MISDEEDS)}{r.choice(['', '，', ' '])}"
+                f"{r.choice(['', '咋办啊', '也没人管', '太欺负人了', '找了也没用'])}",
+                f"{r.choice(lead)}{r.choice(['俺家', '我们楼', '小区里', '村里', '门口'])}"
+                f"{r.choice(PROBLEMS)}{r.choice(['', '好长时间了', '一直没人弄', '说了也不修'])}",
+                f"{r.choice(['这事', '这个问题', '这个事'])}"
+                f"{r.choice(['我反映过好几回了', '都说了好多次了', '打过好几次电话了'])}"
+                f"{r.choice(['，', ' ', ''])}{gen.topic()}"
+                f"{r.choice(['还是没人解决', '一点改变都没有', '到现在也没弄好'])}",
+            ]
+        ),
+    )
+    many(
+        "file_complaint",
+        50,
+        lambda: (
+            f"{r.choice(['我是', '俺是', '我住'])}{gen.place()}{r.choice(['的', '那边的', ''])}"
+            f"{r.choice(['，', ' ', ''])}{r.choice(COMPLAINED_ABOUT)}{r.choice(MISDEEDS)}"
+            f"{r.choice(['', '，从' + gen.time() + '到现在', '，' + gen.time() + '的事'])}"
+        ),
+        annotated=True,
+    )
+    # a complaint that says when, or how long, is still a complaint (not an answer)
+    many(
+        "file_complaint",
+        90,
+        lambda: r.choice(
+            [
+                f"{r.choice(lead)}{gen.topic()}{r.choice(['，', ' ', ''])}"
+                f"{r.choice(['都', '已经', ''])}{r.choice(DURATIONS)}了{r.choice(['', '，没人管', '，还是老样子'])}",
+                f"{r.choice(lead)}{r.choice(['', '从'])}{gen.time()}{r.choice(['开始', '起', ''])}"
+                f"{r.choice(['，', ' ', ''])}{gen.topic()}",
+                f"{gen.topic()}{r.choice(['，', ' ', ''])}{gen.time()}{r.choice(['也', '还', '又'])}"
+                f"{r.choice(['这样', '没停', '照样', '来了一回'])}",
+            ]
+        ),
+        annotated=True,
+    )
+    many(
+        "inform",
+        60,
+        lambda: r.choice(
+            [
+                f"{r.choice(['希望', '想让', '要求', '就想'])}{r.choice(['把', '尽快把', '赶紧把'])}"
+                f"{gen.topic()}{r.choice(['的问题解决了', '这事管管', '处理好'])}",
+                f"{r.choice(['免贵姓', '我姓', '姓'])}[{gen.name()[1]}](person_name)",
+                f"{gen.name()}{r.choice(['', ' ', '，'])}{r.choice(['电话', '手机', ''])}{gen.phone()[0]}",
+                f"{r.choice(['', '就', '那就'])}{gen.name()}",
+                f"{r.choice(['联系人', '姓名', '名字写', '我的名字是'])}{gen.name()}",
+            ]
+        ),
+        annotated=True,
+    )
+    many(
+        "out_of_scope",
+        60,
+        lambda: f"{r.choice(['', '', '那个', '问一下', '小助手'])}{r.choice(OUT_OF_SCOPE)}",
+    )
+    many(
+        "greet",
+        30,
+        lambda: (
+            r.choice(
+                [
+                    "妳好",
+                    "妳好呀",
+                    "领导好",
+                    "同志你好",
+                    "喂喂",
+                    "嗨",
+                    "哈喽",
+                    "晚上好",
+                    "下午好",
+                    "中午好",
+                    "恁好",
+                ]
+            )
+            + r.choice(["", "", "啊", "，在吗", "，有人吗", "，能听到吗"])
+        ),
+    )
+    many(
+        "deny",
+        30,
+        lambda: (
+            r.choice(["", "你", "这", "那"])
+            + r.choice(
+                ["说得不对", "记错了", "写错了", "弄错了", "说的不是这", "搞错了", "不是那回事"]
+            )
+            + r.choice(["", "", "啊", "，改一下", "，不是这样"])
+        ),
+    )
+    many(
+        "request_human",
+        30,
+        lambda: (
+            r.choice(["叫", "让", "找", "喊"])
+            + r.choice(["你们工作人员", "你们领导", "接线员", "客服", "人工", "值班的人"])
+            + r.choice(["来", "来跟我说", "接一下", "过来", "跟我说"])
+            + r.choice(["", "吧", "，机器说不清"])
+        ),
+    )
+    many(
+        "urge_case",
+        40,
+        lambda: r.choice(
+            [
+                f"{r.choice(['我那个件', '我反映的事', '上回那个事'])}"
+                f"{r.choice(['过了期限', '超时了', '拖了好久'])}"
+                f"{r.choice(['还没答复', '也没人理', '没个结果'])}"
+                f"{r.choice(['，催一下', '，能不能加快', '，抓点紧'])}",
+                f"{r.choice(['再', '赶紧', '麻烦'])}{r.choice(['催一催', '督促一下', '给催催'])}"
+                f"{r.choice(['吧', '', '，别拖了'])}",
+            ]
+        ),
+    )
+
+
+def _plain(example: str) -> str:
+    """The text of an annotated example, without punctuation or spaces."""
+    text = re.sub(r"\[([^\]]+)\](\([^)]*\)|\{[^}]*\})", r"\1", example)
+    return re.sub(r"\W", "", text)
+
+
 def heldout_texts() -> set:
-    if not HELDOUT.exists():
-        return set()
+    """Every message of every held-out file (tests/nlu_heldout/*.yml)."""
     texts = set()
-    for line in HELDOUT.read_text(encoding="utf-8").splitlines():
-        line = line.strip()
-        if line.startswith("- ") and not line.startswith("- intent"):
-            plain = re.sub(r"\[([^\]]+)\](\([^)]*\)|\{[^}]*\})", r"\1", line[2:])
-            texts.add(PUNCT.sub("", plain))
+    for path in sorted(HELDOUT_DIR.glob("*.yml")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            line = line.strip()
+            if line.startswith("- ") and not line.startswith("- intent"):
+                texts.add(_plain(line[2:]))
     return texts
 
 
@@ -689,7 +943,7 @@ def write(examples: dict[str, list[str]], out: Path) -> int:
         seen = set()
         kept = []
         for item in items:
-            plain = PUNCT.sub("", re.sub(r"\[([^\]]+)\](\([^)]*\)|\{[^}]*\})", r"\1", item))
+            plain = _plain(item)
             if not item.strip() or item in seen or plain in banned:
                 continue
             seen.add(item)

@@ -42,3 +42,19 @@ def test_phone_and_id_numbers_are_redacted_in_logs(caplog) -> None:
     with caplog.at_level(logging.INFO, logger="test.privacy"):
         logger.info("caller %s said %s", "13800138000", "hello")
     assert "13800138000" not in caplog.text and "[电话已隐藏]" in caplog.text
+
+
+def test_a_reply_is_read_out_not_only_named() -> None:
+    from actions.lookup import case_status_text
+
+    case = {
+        "number": "XF202611260001",
+        "state_label": "已答复",
+        "responsible_unit": {"name": "金水区花园路街道办事处"},
+        "last_event": {"at": "2026-11-27T10:00:00", "label": "答复", "note": "已责令工地夜间停工。"},
+    }
+    said = case_status_text(case)
+    assert "最近进展：2026-11-27 答复。" in said
+    assert said.endswith("答复意见：已责令工地夜间停工。")
+    case["last_event"] = {"at": "2026-11-27T10:00:00", "label": "受理", "note": None}
+    assert "答复意见" not in case_status_text(case) and "说明" not in case_status_text(case)

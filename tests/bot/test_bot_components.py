@@ -127,11 +127,18 @@ def test_resolver_prefers_exact_extractors_and_the_longer_span() -> None:
             "end": 3,
             "extractor": "GazetteerEntityExtractor",
         },
-        {"entity": "time", "value": "昨天", "start": 20, "end": 22, "extractor": "DIETClassifier"},
+        {
+            "entity": "organization",
+            "value": "物业公司",
+            "start": 20,
+            "end": 24,
+            "extractor": "DIETClassifier",
+        },
     ]
     kept = resolve_entities(entities)
+    # the model keeps what only it finds (organisations); times are rule-only
     assert [(e["entity"], e["value"]) for e in kept] == [
         ("district", "金水区"),
         ("case_number", "XF202611260001"),
-        ("time", "昨天"),
+        ("organization", "物业公司"),
     ]

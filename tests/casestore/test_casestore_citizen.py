@@ -193,3 +193,28 @@ def test_lookup_page_is_served(client: TestClient) -> None:
     assert page.status_code == 200
     assert page.headers["content-type"].startswith("text/html")
     assert "信访件查询" in page.text and "/api/v1/cases/lookup" in page.text
+
+
+def test_chat_citizens_behind_the_action_server_are_limited_one_by_one(
+    make_settings: MakeSettings, make_client: MakeClient
+) -> None:
+    """All chat look-ups come from the action server's address: counted per conversation."""
+    client = make_client(make_settings(lookup_max_failures_per_client=2))
+    cases = [create_case(client) for _ in range(3)]
+
+    def wrong(case: dict[str, Any], headers: dict[str, str]) -> int:
+        code = "000000" if case["query_code"] != "000000" else "111111"
+        body = {"number": case["number"], "query_code": code}
+        return client.post("/api/v1/cases/lookup", json=body, headers=headers).status_code
+
+    careless = {**AUTH, "X-Citizen-Session": "conversation-a"}
+    assert [wrong(cases[0], careless), wrong(cases[1], careless)] == [403, 403]
+    assert wrong(cases[2], careless) == 429  # this citizen is over the limit …
+    other = {**AUTH, "X-Citizen-Session": "conversation-b"}
+    ok = client.post("/api/v1/cases/lookup", json=_proof(cases[2]), headers=other)
+    assert ok.status_code == 200  # … the next citizen in chat is not
+
+    # without the service token the header is ignored: the caller's address counts
+    forged = {"X-Citizen-Session": "fresh-every-time"}
+    assert wrong(cases[0], forged) == 403 and wrong(cases[1], forged) == 403
+    assert wrong(cases[2], {"X-Citizen-Session": "another"}) == 429

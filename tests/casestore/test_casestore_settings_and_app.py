@@ -34,6 +34,7 @@ def test_production_starts_with_real_secrets() -> None:
         casestore_hash_key="real-hash-key",
         casestore_jwt_secret="real-jwt-secret",
         open311_api_key="real-open311-key",
+        rasa_token="real-rasa-token",
         casestore_demo_staff=False,
     )
     create_app(settings)  # no DB work until startup

@@ -19,6 +19,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 E2E_SCRIPT = REPO_ROOT / "tests" / "web" / "chat_e2e.mjs"
 SCREENSHOTS = REPO_ROOT / "var" / "screenshots"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+pytestmark = pytest.mark.browser
 
 
 def _missing_prerequisites() -> list[str]:

@@ -1,0 +1,147 @@
+"""The rule-based time and person-name extractors (时间、姓名识别)."""
+
+from __future__ import annotations
+
+import pytest
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.components.names import PersonNameExtractor, find_person_names
+from bot.components.resolver import resolve_entities
+from bot.components.times import TimeEntityExtractor, find_times
+
+
+@pytest.mark.parametrize(
+    ("text", "times"),
+    [
+        ("昨天晚上十一点多开始的", ["昨天晚上十一点多"]),
+        ("大前天夜里", ["大前天夜里"]),
+        ("上个礼拜天", ["上个礼拜天"]),
+        ("上周三下午", ["上周三下午"]),
+        ("从去年冬天开始就这样", ["去年冬天"]),
+        ("3月5号那天", ["3月5号"]),
+        ("十一月二十号", ["十一月二十号"]),
+        ("2023年3月5号下午三点", ["2023年3月5号下午三点"]),
+        ("这个月初停的水", ["这个月初"]),
+        ("两个月前", ["两个月前"]),
+        ("国庆节前后", ["国庆节前后"]),
+        ("每天早上六点就开始", ["每天早上六点"]),
+        ("从早上七点砸到晚上九点", ["早上七点", "晚上九点"]),
+        ("周六周日也不停", ["周六周日"]),
+    ],
+)
+def test_time_expressions_are_found_whole(text: str, times: list) -> None:
+    assert [value for _, _, value in find_times(text)] == times
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "半个月了还没人管",  # a duration
+        "修了两年",
+        "好几个月了",
+        "夜里渣土车跑得飞快",  # a bare part of the day
+        "跳到十点多",  # a bare clock time
+        "天天堵车",  # a bare frequency
+        "夏天窗户都不敢开",  # a generic season
+        "住在3号楼",
+        "坐5号线",
+        "一块五一度电",
+        "一天只来两个钟头",
+    ],
+)
+def test_durations_frequencies_and_numbers_are_not_times(text: str) -> None:
+    assert find_times(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("我叫李红梅电话13526789012", ["李红梅"]),
+        ("我叫王刚", ["王刚"]),
+        ("我姓王", ["王"]),
+        ("免贵姓刘", ["刘"]),
+        ("姓名刘德华", ["刘德华"]),
+        ("名字写马晓燕吧", ["马晓燕"]),
+        ("我是王建民", ["王建民"]),
+        ("孙建军", ["孙建军"]),
+        ("我想反映个事我叫陈建国住在金水区", ["陈建国"]),
+    ],
+)
+def test_names_the_citizen_gives(text: str, names: list) -> None:
+    assert [value for _, _, value in find_person_names(text)] == names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我是外卖小哥",
+        "我是新密市的",
+        "我是环卫工人",
+        "谢谢",
+        "名字就不留了",
+        "我姓啥你管不着",
+        "转人工",
+    ],
+)
+def test_words_that_are_not_names(text: str) -> None:
+    assert find_person_names(text) == []
+
+
+def test_extractors_add_entities_that_win_over_the_model() -> None:
+    message = Message(data={"text": "我叫李红梅，前天晚上的事"})
+    message.set(
+        "entities",
+        [
+            {
+                "entity": "person_name",
+                "value": "红梅",
+                "start": 3,
+                "end": 5,
+                "extractor": "DIETClassifier",
+            },
+            {
+                "entity": "time",
+                "value": "晚上",
+                "start": 8,
+                "end": 10,
+                "extractor": "DIETClassifier",
+            },
+        ],
+    )
+    TimeEntityExtractor().process([message])
+    PersonNameExtractor().process([message])
+    found = {(e["entity"], e["value"]) for e in resolve_entities(message.get("entities"))}
+    assert found == {("person_name", "李红梅"), ("time", "前天晚上")}
+
+
+def test_model_times_are_dropped_even_without_a_rule_based_time() -> None:
+    model_time = {
+        "entity": "time",
+        "value": "天天",
+        "start": 0,
+        "end": 2,
+        "extractor": "DIETClassifier",
+    }
+    assert resolve_entities([model_time]) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "bare"),
+    [
+        ("孙建军", True),
+        ("上个礼拜天", True),
+        ("就是前天晚上吧", True),
+        ("我叫李红梅", True),
+        ("明天会下雨吗", False),
+        ("上个月反映的事有结果了没", False),
+        ("谢谢", False),
+    ],
+)
+def test_a_bare_name_or_time_is_an_answer(text: str, bare: bool) -> None:
+    from bot.components.answers import BareAnswerClassifier
+
+    message = Message(data={"text": text, "intent": {"name": "affirm", "confidence": 0.6}})
+    TimeEntityExtractor().process([message])
+    PersonNameExtractor().process([message])
+    BareAnswerClassifier().process([message])
+    assert (message.get("intent")["name"] == "inform") is bare
