@@ -51,7 +51,11 @@ def test_a_reply_is_read_out_not_only_named() -> None:
         "number": "XF202611260001",
         "state_label": "已答复",
         "responsible_unit": {"name": "金水区花园路街道办事处"},
-        "last_event": {"at": "2026-11-27T10:00:00", "label": "答复", "note": "已责令工地夜间停工。"},
+        "last_event": {
+            "at": "2026-11-27T10:00:00",
+            "label": "答复",
+            "note": "已责令工地夜间停工。",
+        },
     }
     said = case_status_text(case)
     assert "最近进展：2026-11-27 答复。" in said
