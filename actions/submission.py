@@ -63,15 +63,20 @@ class ActionConfirmSummary(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        dispatcher.utter_message(
-            text=text.summary_text(slot_values(tracker)),
-            buttons=[
-                {"title": "对，提交", "payload": "/affirm"},
-                {"title": "需要修改", "payload": "/deny"},
-            ],
-        )
+        read_back(dispatcher, slot_values(tracker))
         key = tracker.get_slot("submission_key") or uuid.uuid4().hex
         return [SlotSet("awaiting_confirmation", True), SlotSet("submission_key", key)]
+
+
+def read_back(dispatcher: CollectingDispatcher, slots: Dict[str, Any]) -> None:
+    """The summary with 对/需要修改 buttons (复述确认)."""
+    dispatcher.utter_message(
+        text=text.summary_text(slots),
+        buttons=[
+            {"title": "对，提交", "payload": "/affirm"},
+            {"title": "需要修改", "payload": "/deny"},
+        ],
+    )
 
 
 class ActionSubmitComplaint(Action):
@@ -160,8 +165,15 @@ class ActionApplyCorrection(Action):
             for name in required_form_slots(slots["purpose"], slots["anonymous"])
             if not slots.get(name)
         ]
-        follow = "complaint_form" if missing else "action_confirm_summary"
-        return events + [SlotSet("awaiting_confirmation", False), FollowupAction(follow)]
+        if missing:  # e.g. a new district without a street: the form asks for it
+            return events + [
+                SlotSet("awaiting_confirmation", False),
+                FollowupAction("complaint_form"),
+            ]
+        # Read back here, in the same action: a follow-up action after this one is in no
+        # rule, so the policies would fall back and revert the whole correction.
+        read_back(dispatcher, slots)
+        return events + [SlotSet("awaiting_confirmation", True)]
 
     @staticmethod
     def _keyword_corrections(said: str, already: bool) -> List[EventType]:

@@ -1,9 +1,14 @@
-"""A reply that is nothing but a name or a time is an answer (简短作答).
+"""Messages whose intent their form alone decides (简短作答、查询编号).
 
 孙建军 or 上个礼拜天 alone carry no wording the intent model can hold on to,
 and it guessed affirm or urge_case for them. When the rule-based extractors
 found a name or a time and nothing else is left but filler (就是, 我叫, 吧…),
 the message answers a question: `inform`.
+
+"查询XF202611260001" is nearly all case number, so the intent model's
+answer for it varies from one training to the next (seen: nlu_fallback).
+A case number found by the regex plus nothing but look-up words (查询, 进度,
+帮我查一下…) is `query_case`.
 """
 
 from __future__ import annotations
@@ -25,6 +30,27 @@ _FILLER = re.compile(
 )
 
 
+LOOKUP_EXTRACTOR = "RegexEntityExtractor"
+_LOOKUP_FILLER = re.compile(
+    r"(?:[\s，,。.！!？?、:：~]|帮我|帮忙|麻烦|请问|请|我想|我要|想|要|查询|查一下|查查|查|看看"
+    r"|看一下|一下|办理|进度|进展|情况|结果|信访件|案件|编号|号码|单号|我的|这个|的|是|啊|吧|呀|哈)*"
+)
+_LOOKUP_WORD = re.compile(r"查|进度|进展")
+
+
+def is_bare_lookup(text: str, entities: List[Dict[str, Any]]) -> bool:
+    """Whether the text is a regex-found case number with only look-up words around it."""
+    spans = [
+        (e["start"], e["end"])
+        for e in entities
+        if e.get("entity") == "case_number" and e.get("extractor") == LOOKUP_EXTRACTOR
+    ]
+    if not spans:
+        return False
+    rest = "".join(ch for i, ch in enumerate(text) if not any(s <= i < e for s, e in spans))
+    return bool(_LOOKUP_WORD.search(rest)) and bool(_LOOKUP_FILLER.fullmatch(rest))
+
+
 def is_bare_answer(text: str, entities: List[Dict[str, Any]]) -> bool:
     """Whether the text is only rule-found names/times and filler."""
     spans = [
@@ -40,15 +66,21 @@ def is_bare_answer(text: str, entities: List[Dict[str, Any]]) -> bool:
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class BareAnswerClassifier(StatelessComponent):
-    """Sets `inform` for a bare name or time (see `is_bare_answer`)."""
+    """Sets `inform` for a bare name or time, `query_case` for a bare case number."""
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            if not is_bare_answer(message.get(TEXT) or "", message.get(ENTITIES) or []):
-                continue
-            ranking = message.get(INTENT_RANKING_KEY) or []
-            inform = {"name": "inform", "confidence": 1.0}
-            message.set(INTENT, inform, add_to_output=True)
-            rest = [r for r in ranking if r.get("name") != "inform"]
-            message.set(INTENT_RANKING_KEY, [inform] + rest, add_to_output=True)
+            text, entities = message.get(TEXT) or "", message.get(ENTITIES) or []
+            if is_bare_answer(text, entities):
+                _decide(message, "inform")
+            elif is_bare_lookup(text, entities):
+                _decide(message, "query_case")
         return messages
+
+
+def _decide(message: Message, intent: str) -> None:
+    ranking = message.get(INTENT_RANKING_KEY) or []
+    decided = {"name": intent, "confidence": 1.0}
+    message.set(INTENT, decided, add_to_output=True)
+    rest = [r for r in ranking if r.get("name") != intent]
+    message.set(INTENT_RANKING_KEY, [decided] + rest, add_to_output=True)

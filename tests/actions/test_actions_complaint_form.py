@@ -92,3 +92,48 @@ def test_phone_number_spoken_or_anonymous_or_the_calling_number() -> None:
         "phone_number", "1380013", "1380013", {"requested_slot": "phone_number"}
     )
     assert result["phone_number"] is None and "11位" in said[0]
+
+
+FILLED = {
+    "description": "金水区花园路街道有个工地半夜还在施工",
+    "purpose": "complaint",
+    "district": "金水区",
+    "street": "花园路街道",
+    "occurred_time": "昨天晚上十二点",
+    "request_text": "希望停止夜间施工",
+    "phone_number": "13800138000",
+    "person_name": "张三",
+    "anonymous": False,
+    "awaiting_confirmation": True,
+}
+
+
+def _correct(text: str, entities: list | None = None) -> tuple[list, list]:
+    import asyncio
+
+    from actions.submission import ActionApplyCorrection
+
+    events = [{"event": "user", "text": text, "parse_data": {"intent": {"name": "inform"}}}]
+    latest = {"text": text, "intent": {"name": "inform"}, "entities": entities or []}
+    tracker = Tracker("t", dict(FILLED), latest, events, False, None, None, "action_listen")
+    dispatcher = CollectingDispatcher()
+    result = asyncio.run(ActionApplyCorrection().run(dispatcher, tracker, {}))
+    return result, dispatcher.messages
+
+
+def test_a_correction_reads_back_in_the_same_action_and_keeps_the_new_value() -> None:
+    events, messages = _correct("电话不对，是13900139000")
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert slots == {"phone_number": "13900139000", "awaiting_confirmation": True}
+    # no follow-up action: one the rules do not know would make the policies fall back
+    # and revert the correction
+    assert all(e["event"] != "followup" for e in events)
+    assert len(messages) == 1 and "13900139000" in messages[0]["text"]
+    assert "13800138000" not in messages[0]["text"]
+
+
+def test_a_new_district_without_its_street_goes_back_to_the_form() -> None:
+    entities = [{"entity": "district", "value": "二七区", "start": 2, "end": 5}]
+    events, messages = _correct("不对，二七区", entities)
+    assert {"event": "followup", "name": "complaint_form", "timestamp": None} in events
+    assert messages == []

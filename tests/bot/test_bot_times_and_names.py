@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from rasa.shared.nlu.training_data.message import Message
 
@@ -145,3 +147,44 @@ def test_a_bare_name_or_time_is_an_answer(text: str, bare: bool) -> None:
     PersonNameExtractor().process([message])
     BareAnswerClassifier().process([message])
     assert (message.get("intent")["name"] == "inform") is bare
+
+
+@pytest.mark.parametrize(
+    ("text", "lookup"),
+    [
+        ("查询XF202611270005", True),
+        ("查询 XF209901010001", True),
+        ("帮我查一下XF202611260001的办理进度", True),
+        ("XF202611260001进度", True),
+        ("XF202611260001", False),  # a bare number answers the form's question
+        ("XF202611260001一直没人管，我要投诉", False),
+        ("查询一下", False),
+    ],
+)
+def test_a_case_number_with_only_lookup_words_is_a_query(text: str, lookup: bool) -> None:
+    from bot.components.answers import BareAnswerClassifier, is_bare_lookup
+
+    match = re.search(r"XF\d{12}", text)
+    entities = (
+        [
+            {
+                "entity": "case_number",
+                "start": match.start(),
+                "end": match.end(),
+                "value": match.group(0),
+                "extractor": "RegexEntityExtractor",
+            }
+        ]
+        if match
+        else []
+    )
+    assert is_bare_lookup(text, entities) is lookup
+    message = Message(
+        data={
+            "text": text,
+            "entities": entities,
+            "intent": {"name": "nlu_fallback", "confidence": 0.45},
+        }
+    )
+    BareAnswerClassifier().process([message])
+    assert (message.get("intent")["name"] == "query_case") is lookup

@@ -115,3 +115,29 @@ def test_hotline_caller_can_keep_the_calling_number_as_contact(stack) -> None:
     assert "称呼" in say("是"), "the calling number is taken; the name is asked next"
     summary = say("李女士")
     assert "13912345678" in summary and "李女士" in summary, summary
+
+
+def test_a_correction_at_read_back_is_what_gets_registered(stack) -> None:
+    citizen = Citizen(stack.rasa_url)
+    citizen.say("我要投诉，金水区花园路街道有个工地半夜还在施工，吵得睡不着")
+    citizen.say("昨天晚上十二点")
+    citizen.say("希望停止夜间施工")
+    assert "13800138000" in citizen.say("我叫张三，电话13800138000"), citizen.transcript
+
+    corrected = citizen.say("电话不对，是13900139000")
+    assert "13900139000" in corrected and "没太明白" not in corrected, citizen.transcript
+    receipt = citizen.say("对")
+    number = CASE_NUMBER.search(receipt)
+    assert number, citizen.transcript
+
+    token = httpx.post(
+        f"{stack.casestore_url}/api/v1/auth/token",
+        data={"username": "admin", "password": "dev-staff-password"},
+        timeout=10,
+    ).json()["access_token"]
+    case = httpx.get(
+        f"{stack.casestore_url}/api/v1/staff/cases/{number.group(0)}",
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=10,
+    ).json()
+    assert case["complainant"]["phone"] == "13900139000", case["complainant"]
