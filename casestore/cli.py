@@ -14,6 +14,7 @@ import getpass
 import json
 import logging
 import os
+import sys
 from datetime import UTC, datetime
 
 from casestore.core.db import make_engine, make_sessionmaker
@@ -109,6 +110,12 @@ def hot_issues_command(settings: Settings, limit: int, refresh: bool) -> None:
         engine.dispose()
     for item in result.items:
         print(json.dumps(item.model_dump(mode="json"), ensure_ascii=False))
+    if not result.items:  # stdout stays pure JSON lines; the hint goes to stderr
+        print(
+            "no hot issues yet: the database has no groups of related cases "
+            "(import history with `make import-cases FILE=…`)",
+            file=sys.stderr,
+        )
 
 
 def main(argv: list[str] | None = None) -> None:
