@@ -52,12 +52,16 @@ def _latest_user_event(tracker: Tracker) -> Dict[str, Any]:
 
 
 def _substance(tracker: Tracker) -> Dict[str, Any]:
-    """Parse of the citizen's latest substantial message ("转人工" says nothing of the matter)."""
-    for event in reversed(tracker.events):
-        text = event.get("text") or ""
-        if event.get("event") == "user" and len(text) >= MIN_TEXT_FOR_GUESS:
-            return event.get("parse_data") or {}
-    return {}
+    """Parse of the citizen's longest message: the story, not "转人工" or "电话不对，是…"."""
+    said = [
+        e
+        for e in tracker.events
+        if e.get("event") == "user" and len(e.get("text") or "") >= MIN_TEXT_FOR_GUESS
+    ]
+    if not said:
+        return {}
+    longest = max(said, key=lambda e: len(e.get("text") or ""))
+    return longest.get("parse_data") or {}
 
 
 def handoff_report(tracker: Tracker, reason: str) -> Dict[str, Any]:

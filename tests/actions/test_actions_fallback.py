@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 
+import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.fallback import ActionHandleFallback, misunderstood_in_a_row
+from actions.settings import get_settings
 
 
 def _user(intent: str, **extra) -> dict:
@@ -40,9 +43,22 @@ def test_counts_only_the_latest_run_of_fallbacks() -> None:
     )
 
 
-def test_second_miss_in_a_row_offers_a_person() -> None:
+@pytest.fixture
+def no_staff_queue(monkeypatch: pytest.MonkeyPatch):
+    """The case store (and so the staff queue) unreachable: a closed port."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    monkeypatch.setenv("CASESTORE_URL", f"http://127.0.0.1:{port}")
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+def test_second_miss_in_a_row_offers_a_person(no_staff_queue) -> None:
     first = _replies(_tracker(_user("greet"), _user("nlu_fallback")))
     assert first == ["utter_default"]
+    # with no staff queue reachable, the citizen is told how to reach a person
     second = _replies(_tracker(_user("nlu_fallback"), _user("nlu_fallback")))
     assert "转人工" in second[0] and "12345" in second[0]
 
