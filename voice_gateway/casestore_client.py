@@ -206,9 +206,12 @@ class CaseStoreClient:
 
     async def flush(self) -> int:
         """Re-send everything in the retry list; returns how many were delivered."""
-        events = self.retry_list.take_all()
-        results = await asyncio.gather(*(self._deliver(e) for e in events))
-        return sum(results)
+        # one by one, in the order they happened: a later report of a call updates an
+        # earlier one, so concurrent re-sends could leave the older status standing
+        delivered = 0
+        for event in self.retry_list.take_all():
+            delivered += await self._deliver(event)
+        return delivered
 
     async def drain(self, timeout_s: float = 1.0) -> None:
         """Wait a little for reports in flight (shutdown, tests)."""
