@@ -1,0 +1,5 @@
+"""The Rasa side of the assistant: NLU components, category model, channels."""
+
+from bot import rasa_patches
+
+rasa_patches.apply()
