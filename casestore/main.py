@@ -15,6 +15,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
+from casestore.analytics.conversations_router import router as conversation_stats_router
 from casestore.analytics.hot_router import router as hot_issues_router
 from casestore.analytics.public_router import router as public_stats_router
 from casestore.analytics.router import router as analytics_router
@@ -144,6 +145,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utc_now) -> F
     app.include_router(cases_router)
     app.include_router(staff_router)
     app.include_router(analytics_router)
+    app.include_router(conversation_stats_router)
     app.include_router(hot_issues_router)
     app.include_router(public_stats_router)
     app.include_router(handoffs_router)

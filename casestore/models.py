@@ -1,5 +1,6 @@
 """Import every domain's models so ``Base.metadata`` knows all tables (Alembic, tests)."""
 
+import casestore.analytics.conversation_models  # noqa: F401  (conversation analytics)
 from casestore.analytics.dashboard import COHORT_INDEX, DECISION_INDEX
 from casestore.analytics.mining.models import (
     HotIssueCluster,

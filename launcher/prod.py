@@ -13,6 +13,9 @@ so every URL of the README stays the same:
 | 8000 | case store (8001) | `/socket.io/` goes to the Rasa servers (sticky), so the citizen page and its socket.io connection share one origin and the sticky cookie |
 
 The voice gateway listens on 8080 itself and reaches Rasa through nginx.
+The events consumer (`casestore.analytics.events_consumer`) drains the RabbitMQ queue
+into the case store's conversation analytics; its health answers on
+`EVENTS_CONSUMER_HEALTH_PORT` (a free port by default).
 Storage settings come from the environment (`PROD_DEFAULTS` are this machine's).
 """
 
@@ -415,6 +418,20 @@ def prod_system(
         services.append(
             Service(name, rasa_command(model, port, token), f"http://127.0.0.1:{port}/", shared)
         )
+    # Rasa's event broker queue → the case store's conversation analytics (会话统计).
+    events_port = int(
+        shared.get("EVENTS_CONSUMER_HEALTH_PORT")
+        or os.environ.get("EVENTS_CONSUMER_HEALTH_PORT")
+        or free_port()
+    )
+    services.append(
+        Service(
+            "events",
+            [f"{svc_bin}/python", "-m", "casestore.analytics.events_consumer"],
+            f"http://127.0.0.1:{events_port}/health",
+            {**shared, "EVENTS_CONSUMER_HEALTH_PORT": str(events_port)},
+        )
+    )
     if voice:
         services.append(
             Service(

@@ -46,6 +46,7 @@ async def drain(queue_name: str, expected: int, timeout: float = 20.0) -> list[d
             await message.ack()
             received.append(json.loads(message.body))
         await queue.delete(if_unused=False, if_empty=False)
+        await channel.exchange_delete(queue_name)
     finally:
         await connection.close()
     return received
@@ -61,6 +62,9 @@ def test_endpoints_select_it_and_it_publishes_everything_in_order() -> None:
             username="guest",
             password="guest",
             queues=[queue_name],
+            # its own fanout exchange: Rasa's default one feeds every queue bound
+            # to it, including a running system's `xinfang_events`
+            exchange_name=queue_name,
         )
         broker = await EventBroker.create(config)
         assert type(broker) is PikaEventBroker  # not Rasa's silent "no broker"
