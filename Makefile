@@ -156,7 +156,7 @@ bench-takeover: setup $(TEST_MODEL) browser tests/web/node_modules/.installed
 # Production shape on one machine (README "Production shape"): nginx in front of
 # PROD_RASA Rasa servers and PROD_ACTIONS action servers, PostgreSQL tracker and
 # case store, Redis lock store and socket.io rooms, RabbitMQ event broker.
-.PHONY: nginx run-prod test-prod bench-load
+.PHONY: nginx run-prod test-prod bench-load bench-faults
 PROD_RASA ?= 2
 PROD_ACTIONS ?= 2
 PROD_MODEL ?= $(MODEL)
@@ -181,6 +181,15 @@ DURATION ?= 0
 bench-load: $(SVC_VENV)/.installed
 	$(SVC_VENV)/bin/python bench/load.py --users $(USERS) --duration $(DURATION) \
 		$(if $(CLOSED_LOOP),--closed-loop)
+
+# Fault drills: own 2 Rasa + 2 action servers on free ports, a load run, SIGKILL/restart of a
+# Rasa server, the action servers, the case store, Redis (a private one); last line JSON.
+# DRILL=rasa|actions|actions-all|casestore|redis|all (comma-separated list works)
+DRILL ?= all
+FAULT_USERS = $(if $(filter command line environment,$(origin USERS)),$(USERS),30)
+bench-faults: setup $(TEST_MODEL) nginx
+	$(SVC_VENV)/bin/python bench/fault_drills.py --drill $(DRILL) --users $(FAULT_USERS) \
+		--model $(TEST_MODEL)
 
 clean:
 	rm -rf var .venv web/node_modules tests/web/node_modules

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional, Tuple
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import text
 from actions.casestore_client import (
     CaseNotFound,
+    CaseRejected,
     CaseStoreClient,
     CaseStoreUnavailable,
     TooManyAttempts,
@@ -21,6 +22,7 @@ from actions.casestore_client import (
 from actions.conversation import last_user_text
 from actions.outbox import Outbox
 from actions.settings import get_settings
+from actions.submission import build_case_payload
 
 PURPOSE_BY_INTENT = {
     "query_case": "query",
@@ -44,7 +46,7 @@ def canonical_query_code(value: str) -> str | None:
 
 
 class ActionStartLookup(Action):
-    """Remembers why the citizen looks the case up; offers a pending receipt."""
+    """Remembers why the citizen looks the case up; offers the receipt of this conversation."""
 
     def name(self) -> str:
         return "action_start_lookup"
@@ -56,20 +58,72 @@ class ActionStartLookup(Action):
         events: List[EventType] = [
             SlotSet("lookup_purpose", PURPOSE_BY_INTENT.get(intent, "query"))
         ]
-        latest = Outbox(get_settings().outbox_path).latest_for(tracker.sender_id)
-        if latest and not tracker.get_slot("case_number"):
-            if latest["delivered"]:
-                receipt = latest["receipt"]
-                dispatcher.utter_message(text=text.receipt_text(receipt))
-                events += [
-                    SlotSet("case_number", receipt["number"]),
-                    SlotSet("query_code", receipt["query_code"]),
-                ]
-            else:
-                dispatcher.utter_message(
-                    text="您刚才反映的事项还在登记中，完成后即可查询。请稍后再试。"
-                )
+        if tracker.get_slot("case_number"):
+            return events
+        receipt, pending = await conversation_receipt(tracker)
+        if receipt is not None:
+            dispatcher.utter_message(text=text.receipt_text(receipt))
+            events += [
+                SlotSet("case_number", receipt["number"]),
+                SlotSet("query_code", receipt["query_code"]),
+            ]
+        elif pending:
+            dispatcher.utter_message(
+                text="您刚才反映的事项还在登记中，完成后即可查询。请稍后再试。"
+            )
+            # the turn ends here: the look-up form would ask for a number the citizen
+            # does not have yet, and take the next "查询" as a wrong one
+            events.append(FollowupAction("action_listen"))
         return events
+
+
+async def conversation_receipt(tracker: Tracker) -> Tuple[Optional[Dict[str, Any]], bool]:
+    """(receipt, pending) of the complaint this conversation submitted last.
+
+    First this action server's outbox. Every action server has its own, and the
+    one asked may not be the one that took the submission (or that one died on
+    it): then the complaint is rebuilt from the tracker — the slots when
+    `action_submit_complaint` ran, with their idempotency key — kept in this
+    outbox and sent now. The key makes that safe; the case store returns the
+    case it already has. (None, False): this conversation submitted nothing.
+    """
+    settings = get_settings()
+    outbox = Outbox(settings.outbox_path)
+    latest = outbox.latest_for(tracker.sender_id)
+    if latest and latest["delivered"]:
+        return latest["receipt"], False
+    submitted = submitted_complaint(tracker)
+    if submitted is None:
+        return None, latest is not None
+    key, payload = submitted
+    outbox.put(key, tracker.sender_id, payload)
+    try:
+        receipt = await CaseStoreClient(settings).create_case(payload)
+    except (CaseStoreUnavailable, CaseRejected) as error:
+        outbox.failed(key, str(error))
+        return None, True
+    outbox.delivered(key, receipt.as_dict())
+    return receipt.as_dict(), False
+
+
+def submitted_complaint(tracker: Tracker) -> Optional[Tuple[str, Dict[str, Any]]]:
+    """(idempotency key, payload) of the last submission in the tracker's events."""
+    slots: Dict[str, Any] = {}
+    found: Optional[Dict[str, Any]] = None
+    for event in tracker.events:
+        kind = event.get("event")
+        if kind == "slot":
+            slots[str(event.get("name"))] = event.get("value")
+        elif kind == "action" and event.get("name") == "action_submit_complaint":
+            if slots.get("submission_key"):
+                found = dict(slots)  # what the action saw: its own events come after
+        elif kind in ("restart", "reset_slots"):
+            slots, found = {}, None
+    if found is None:
+        return None
+    then = Tracker(tracker.sender_id, found, {}, [], False, None, {}, None)
+    key = str(found["submission_key"])
+    return key, build_case_payload(then, key)
 
 
 class ValidateCaseLookupForm(FormValidationAction):
