@@ -9,6 +9,11 @@ the message answers a question: `inform`.
 answer for it varies from one training to the next (seen: nlu_fallback).
 A case number found by the regex plus nothing but look-up words (查询, 进度,
 帮我查一下…) is `query_case`.
+
+A bare place (郑东新区祭城路街道, 是上街区济源路街道) answers "where": the
+intent model, trained on many complaints that name places, read such answers
+as new complaints. Places found by the gazetteer plus nothing but filler (在,
+地方在, 那片…) are `inform`.
 """
 
 from __future__ import annotations
@@ -29,6 +34,14 @@ _FILLER = re.compile(
     r"|开始的|开始|那天|那会儿|的时候|左右|叫|姓|就|是|从|在|吧|啊|呀|嘞|哈|的)*"
 )
 
+
+PLACE_ENTITIES = {"district", "street"}
+PLACE_EXTRACTOR = "GazetteerEntityExtractor"
+_PLACE_FILLER = re.compile(
+    r"(?:[\s，,。.！!？?、~:：]|郑州市|郑州|地方在|地方是|地点在|地点是|位置在|位置是|地址是|地址在"
+    r"|就在|我在|我家在|家住|住在|俺们|俺|我们|那片儿|那片|那边|这边|附近|一带|那儿|这儿|那里|这里"
+    r"|应该是|就是|在|是|住|里|的|吧|啊|呀|嘞|哈)*"
+)
 
 LOOKUP_EXTRACTOR = "RegexEntityExtractor"
 _LOOKUP_FILLER = re.compile(
@@ -64,14 +77,27 @@ def is_bare_answer(text: str, entities: List[Dict[str, Any]]) -> bool:
     return bool(_FILLER.fullmatch(rest))
 
 
+def is_bare_place(text: str, entities: List[Dict[str, Any]]) -> bool:
+    """Whether the text is only gazetteer-found places and filler."""
+    spans = [
+        (e["start"], e["end"])
+        for e in entities
+        if e.get("entity") in PLACE_ENTITIES and e.get("extractor") == PLACE_EXTRACTOR
+    ]
+    if not spans:
+        return False
+    rest = "".join(ch for i, ch in enumerate(text) if not any(s <= i < e for s, e in spans))
+    return bool(_PLACE_FILLER.fullmatch(rest))
+
+
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class BareAnswerClassifier(StatelessComponent):
-    """Sets `inform` for a bare name or time, `query_case` for a bare case number."""
+    """Sets `inform` for a bare name, time or place, `query_case` for a bare case number."""
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             text, entities = message.get(TEXT) or "", message.get(ENTITIES) or []
-            if is_bare_answer(text, entities):
+            if is_bare_answer(text, entities) or is_bare_place(text, entities):
                 _decide(message, "inform")
             elif is_bare_lookup(text, entities):
                 _decide(message, "query_case")

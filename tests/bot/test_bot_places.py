@@ -48,3 +48,26 @@ def test_development_zones_are_places(extractor) -> None:
 
 def test_other_cities_give_no_zhengzhou_place(extractor) -> None:
     assert _places(extractor, "讲个笑话吧") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "bare"),
+    [
+        ("郑东新区祭城路街道", True),
+        ("是郑州经开区九龙镇", True),
+        ("地方在上街区济源路街道", True),
+        ("管城南关街道", True),
+        ("金水区", True),
+        ("金水区花园路街道有个工地半夜施工", False),
+        ("北京朝阳区", False),
+        ("我要投诉", False),
+    ],
+)
+def test_a_bare_place_answers_where(extractor, text: str, bare: bool) -> None:
+    """A place alone answers the form's "where": `inform`, whatever the model guessed."""
+    from bot.components.answers import BareAnswerClassifier
+
+    message = Message(data={"text": text, "intent": {"name": "file_complaint", "confidence": 0.7}})
+    extractor.process([message])
+    BareAnswerClassifier().process([message])
+    assert (message.get("intent")["name"] == "inform") is bare
