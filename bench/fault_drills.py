@@ -84,7 +84,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import load  # noqa: E402
-from launcher.prod import ProdPorts, ProdSystem, prod_system  # noqa: E402
+from launcher.prod import ProdPorts, ProdSystem, drop_scratch_storage, prod_system  # noqa: E402
 from launcher.stack import ROOT, free_port  # noqa: E402
 
 DRILLS = ("rasa", "actions", "actions-all", "casestore", "redis")
@@ -427,17 +427,6 @@ def line(result: dict[str, Any]) -> str:
     )
 
 
-def drop_storage(rasa_db: str, cases_db: str, queue: str) -> None:
-    import psycopg
-
-    tool = shutil.which("rabbitmqctl")
-    if tool:
-        subprocess.run([tool, "-q", "delete_queue", queue], capture_output=True, timeout=60)
-    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-        for name in (rasa_db, cases_db):
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 def _terminate(signum: int, frame: Optional[FrameType]) -> None:
     raise KeyboardInterrupt  # so that the finally blocks stop everything
 
@@ -525,7 +514,7 @@ def main() -> int:
             redis.stop()
         if not args.keep:
             try:
-                drop_storage(rasa_db, cases_db, queue)
+                drop_scratch_storage([rasa_db, cases_db], queue, PG_ADMIN)
             except Exception as error:  # noqa: BLE001 - report, the run is over anyway
                 log(f"could not drop the drill's storage: {error}")
     summary = {

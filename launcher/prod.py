@@ -253,6 +253,24 @@ def ensure_postgres_databases(settings: dict[str, str]) -> None:
                 admin.execute(f'CREATE DATABASE "{name}"')
 
 
+def drop_scratch_storage(
+    databases: list[str],
+    queue: str,
+    admin_url: str = "postgresql://postgres@127.0.0.1:5432/postgres",
+) -> None:
+    """Drops a throw-away run's RabbitMQ queue and PostgreSQL databases (tests, drills)."""
+    import subprocess
+
+    import psycopg
+
+    tool = shutil.which("rabbitmqctl")
+    if tool:
+        subprocess.run([tool, "-q", "delete_queue", queue], capture_output=True, timeout=60)
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        for name in databases:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 def _tracker_tables_exist(settings: dict[str, str]) -> bool:
     import psycopg
 
@@ -496,6 +514,7 @@ __all__ = [
     "ProdPorts",
     "ProdSystem",
     "busy_ports",
+    "drop_scratch_storage",
     "nginx_config",
     "prod_settings",
     "prod_system",

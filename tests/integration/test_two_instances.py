@@ -22,13 +22,12 @@ from typing import Any
 
 import aiohttp
 import httpx
-import psycopg
 import pytest
 import socketio
 from conversation_support import CASE_NUMBER
 
 from casestore.core.db import pool_settings
-from launcher.prod import ProdPorts, ProdSystem, nginx_config, prod_system
+from launcher.prod import ProdPorts, ProdSystem, drop_scratch_storage, nginx_config, prod_system
 from launcher.stack import ROOT
 
 needs_prod = pytest.mark.skipif(
@@ -77,12 +76,7 @@ def prod(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ProdSystem]:
         yield system
     finally:
         system.stop()
-        tool = shutil.which("rabbitmqctl")
-        if tool:
-            subprocess.run([tool, "-q", "delete_queue", queue], capture_output=True, timeout=60)
-        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-            for name in (rasa_db, cases_db):
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop_scratch_storage([rasa_db, cases_db], queue, PG_ADMIN)
 
 
 def _say(rasa_url: str, sender: str, message: str) -> str:
