@@ -158,6 +158,8 @@ class ValidateComplaintForm(FormValidationAction):
         name = places.city_name()
         if other:
             hint = f"这里是{name}的信访渠道，{other.city}的事项请向当地反映。如果问题发生在{name}，请告诉我是哪个区县（市）。"
+        elif said and text.does_not_know(said):
+            hint = "没关系。请告诉我大概在哪个区县（市），例如金水区、二七区；说出街道、乡镇的名字也可以。"
         else:
             hint = f"没有找到这个区县。请说出{name}的区县（市）名称，例如：金水区、中原区、新郑市、郑东新区。"
         return self._failed("district", hint, dispatcher, tracker)

@@ -11,6 +11,22 @@ ADMIN_SUFFIXES = ("区", "县", "市", "街道", "镇", "乡")
 # A bare short form followed by one of these is a road, not the place:
 # 金水路 is a road that crosses several districts, 中原路 likewise.
 ROAD_FOLLOWERS = ("路", "街", "大道", "大街", "巷", "北路", "南路", "东路", "西路")
+# A bare short form followed by one of these is a landmark named after the
+# place: 二七塔 and 二七广场 are not 二七区, 金水河 is a river, 少林寺 a temple.
+LANDMARK_FOLLOWERS = (
+    "塔", "广场", "纪念", "河", "湖", "寺", "公园", "山", "桥", "站", "机场",
+    "医院", "大学", "中学", "小学", "宾馆", "酒店", "商场", "万达", "景区",
+)  # fmt: skip
+# A street office named by its road (花园路 for 花园路街道) is the road itself
+# when the text goes on like a road: 文化路与东风路交叉口, 花园路往东一百米,
+# 紫荆山路上. Such text is an address, not the street office.
+ROAD_NAME_SUFFIXES = ("路", "街", "大道", "大街")
+ROAD_CONTEXT_FOLLOWERS = (
+    "与", "和", "跟", "交叉", "交汇", "十字", "路口", "口", "往", "向", "朝",
+    "东段", "西段", "南段", "北段", "中段", "上", "两侧", "沿线", "号", "北边",
+    "南边", "东边", "西边", "东侧", "西侧", "南侧", "北侧",
+)  # fmt: skip
+ROAD_CONTEXT_BEFORE = ("与", "和", "跟", "沿着", "顺着")
 # Community/village names shorter than this are too generic to scan for
 # inside free text (东村, 李庄); they still resolve by exact lookup.
 MIN_COMMUNITY_SCAN_LEN = 3
@@ -74,6 +90,21 @@ def _is_bare(key: str) -> bool:
 
 def _followed_by_road(text: str, end: int) -> bool:
     return text.startswith(ROAD_FOLLOWERS, end)
+
+
+def _is_landmark(key: str, text: str, end: int) -> bool:
+    """二七塔, 金水河: a bare short form that names a landmark."""
+    return _is_bare(key) and text.startswith(LANDMARK_FOLLOWERS, end)
+
+
+def _is_road_here(key: str, text: str, start: int, end: int) -> bool:
+    """花园路 used as a road (…交叉口, 往东…, 与花园路…), not the street office."""
+    if not key.endswith(ROAD_NAME_SUFFIXES):
+        return False
+    if text.startswith(ROAD_CONTEXT_FOLLOWERS, end):
+        return True
+    before = text[:start]
+    return before.endswith(ROAD_CONTEXT_BEFORE) and before[:-1].endswith(ROAD_NAME_SUFFIXES)
 
 
 class Gazetteer:
@@ -201,8 +232,13 @@ class Gazetteer:
         return bool(self.find_places(text))
 
     # -- scanning ------------------------------------------------------
-    def find_places(self, text: str) -> list[PlaceMatch]:
-        """Leftmost-longest scan for district/street/community names and aliases."""
+    def find_places(self, text: str, roads_are_addresses: bool = False) -> list[PlaceMatch]:
+        """Leftmost-longest scan for district/street/community names and aliases.
+
+        With ``roads_are_addresses`` (entity extraction), a street office's road
+        name used as a road (文化路与东风路交叉口) is not matched; the form's
+        street check keeps matching it, to route by the road's street office.
+        """
         matches: list[PlaceMatch] = []
         i, n = 0, len(text)
         while i < n:
@@ -214,6 +250,10 @@ class Gazetteer:
                     continue
                 if _is_bare(key) and _followed_by_road(text, i + length):
                     continue
+                if _is_landmark(key, text, i + length):
+                    continue
+                if roads_are_addresses and _is_road_here(key, text, i, i + length):
+                    continue
                 hit = PlaceMatch(found[0], found[1], i, i + length)
                 break
             if hit is None:
@@ -222,6 +262,13 @@ class Gazetteer:
                 matches.append(hit)
                 i = hit.end
         return matches
+
+    def names_a_place_here(self, text: str, start: int, end: int) -> bool:
+        """Whether ``text[start:end]`` reads as a place, not a road or landmark named after one."""
+        key = text[start:end]
+        if _is_bare(key) and _followed_by_road(text, end):
+            return False
+        return not (_is_landmark(key, text, end) or _is_road_here(key, text, start, end))
 
     def other_city_place(self, text: str) -> OtherCityMatch | None:
         """First place of another city named in ``text`` (outside this city's own names)."""

@@ -3,6 +3,11 @@
 Empty text, emoji only, or text without any Chinese character or digit would
 otherwise be forced into some intent. They become `nlu_fallback` with an
 `input_problem` the fallback action turns into a helpful answer.
+
+English small talk the model is sure of ("thank you", "are you a robot",
+"can I talk to a real person") keeps its intent: a foreign caller who asks
+for a person gets one. Anything else in English gets the "please write in
+Chinese" answer, since complaints are handled in Chinese.
 """
 
 from __future__ import annotations
@@ -49,6 +54,20 @@ _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 _DIGIT = re.compile(r"\d")
 # Short Latin words citizens use in Chinese chat; the model knows them.
 _KNOWN_LATIN = {"ok", "okay", "yes", "no", "hi", "hello", "bye", "xf"}
+#: Intents whose English phrasing is trained and whose answer needs no Chinese
+#: from the citizen; for these a non-Chinese message keeps the model's intent.
+ENGLISH_INTENTS = {
+    "greet",
+    "goodbye",
+    "thank",
+    "affirm",
+    "deny",
+    "bot_challenge",
+    "request_human",
+    "out_of_scope",
+    "stop",
+}
+ENGLISH_MIN_CONFIDENCE = 0.8
 
 
 def input_problem(text: Optional[str]) -> Optional[str]:
@@ -77,6 +96,8 @@ class InputGuard(StatelessComponent):
             if problem is None:
                 self._long_story(message)
                 continue
+            if problem == "not_chinese" and self._sure_english_small_talk(message):
+                continue
             fallback = {"name": "nlu_fallback", "confidence": 1.0}
             message.set(INTENT, fallback, add_to_output=True)
             ranking = [fallback] + [
@@ -85,6 +106,24 @@ class InputGuard(StatelessComponent):
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
             message.set(INPUT_PROBLEM, problem, add_to_output=True)
         return messages
+
+    @staticmethod
+    def _sure_english_small_talk(message: Message) -> bool:
+        """Keeps (and restores over a low-threshold fallback) a sure small-talk intent."""
+        ranking = [
+            r for r in message.get(INTENT_RANKING_KEY, []) if r.get("name") != "nlu_fallback"
+        ]
+        if not ranking:
+            return False
+        best = max(ranking, key=lambda r: r.get("confidence") or 0.0)
+        if best.get("name") not in ENGLISH_INTENTS:
+            return False
+        if (best.get("confidence") or 0.0) < ENGLISH_MIN_CONFIDENCE:
+            return False
+        message.set(INTENT, dict(best), add_to_output=True)
+        rest = [r for r in message.get(INTENT_RANKING_KEY, []) if r is not best]
+        message.set(INTENT_RANKING_KEY, [dict(best)] + rest, add_to_output=True)
+        return True
 
     @staticmethod
     def _long_story(message: Message) -> None:

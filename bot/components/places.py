@@ -5,6 +5,11 @@ longest match against the gazetteer built from the national division codes,
 and returns the official name as the entity value, so 管城区 arrives as
 管城回族区. A street named without its district is resolved only when it is
 unique in the city.
+
+It also checks the statistical model's place entities: a district or street
+value the gazetteer does not know (八十岁, 新乡, 开封市, 南路) is dropped, so
+only places of this city reach the form. The form's own check of the words
+still tells a citizen who names another city where to turn.
 """
 
 from __future__ import annotations
@@ -78,6 +83,10 @@ class GazetteerEntityExtractor(PersistedComponent, EntityExtractorMixin):
         if self._places is None:
             return messages
         for message in messages:
+            text = message.get(TEXT) or ""
+            known = [e for e in message.get(ENTITIES, []) if self._known_or_not_a_place(e, text)]
+            if len(known) != len(message.get(ENTITIES, [])):
+                message.set(ENTITIES, known, add_to_output=True)
             found = self._extract(message.get(TEXT) or "")
             if found:
                 message.set(
@@ -86,6 +95,21 @@ class GazetteerEntityExtractor(PersistedComponent, EntityExtractorMixin):
                     add_to_output=True,
                 )
         return messages
+
+    def _known_or_not_a_place(self, entity: Dict[str, Any], text: str) -> bool:
+        """False for a model district/street that is no place of this city (or a road, a landmark)."""
+        assert self._places is not None
+        value = str(entity.get("value") or "")
+        if entity.get("entity") in ("district", "street"):
+            start, end = entity.get("start"), entity.get("end")
+            if isinstance(start, int) and isinstance(end, int):
+                if not self._places.names_a_place_here(text, start, end):
+                    return False
+        if entity.get("entity") == "district":
+            return self._places.canonical_district(value) is not None
+        if entity.get("entity") == "street":
+            return bool(self._places.street_candidates(value))
+        return True
 
     def _extract(self, text: str) -> List[Dict[str, Any]]:
         assert self._places is not None
@@ -97,5 +121,7 @@ class GazetteerEntityExtractor(PersistedComponent, EntityExtractorMixin):
                 "end": end,
                 "confidence_entity": 1.0,
             }
-            for entity, canonical, start, end in self._places.find_places(text)
+            for entity, canonical, start, end in self._places.find_places(
+                text, roads_are_addresses=True
+            )
         ]

@@ -9,6 +9,7 @@ organisations, addresses).
 
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -29,8 +30,56 @@ RULE_BASED = {
 RULE_ONLY_ENTITIES = {"phone_number", "id_number", "case_number", "query_code", "time"}
 
 
+#: Numbers whose value is digits only (the regex also matches 138 3712 6649).
+DIGIT_ENTITIES = {"phone_number", "id_number", "query_code"}
+
+
+def _blank(entity: Dict[str, Any]) -> bool:
+    return not str(entity.get("value") or "").strip()
+
+
 def resolve_entities(entities: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
-    """Drops model entities that overlap a rule-based one, and exact repeats."""
+    """Drops model entities that overlap a rule-based one, and exact repeats.
+
+    Between rule-based entities, an introduced name wins over a time inside
+    it (名字是韩国庆: not the holiday 国庆), and a full name over the bare
+    surname said before it (免贵姓张 叫张翠英). Blank values and the model's
+    one-character names are dropped; phone/id/query-code values keep their
+    digits only (an ID's check letter in upper case).
+    """
+    entities = [e for e in entities if not _blank(e)]
+    for e in entities:
+        if e.get("entity") in DIGIT_ENTITIES and isinstance(e.get("value"), str):
+            e["value"] = re.sub(r"[\s-]", "", e["value"]).upper()  # 4101…003x → …003X
+    # a one-character "name" from the model (三 in a sum) is no name
+    entities = [
+        e
+        for e in entities
+        if not (
+            e.get("entity") == "person_name"
+            and e.get("extractor") not in RULE_BASED
+            and len(str(e.get("value")).strip()) < 2
+        )
+    ]
+    names = [e for e in entities if e.get("extractor") == "PersonNameExtractor"]
+    entities = [
+        e
+        for e in entities
+        if not (
+            e.get("entity") == "time"
+            and any(n["start"] < e["end"] and e["start"] < n["end"] for n in names)
+        )
+    ]
+    full_names = [str(n.get("value")) for n in names if len(str(n.get("value"))) >= 2]
+    entities = [
+        e
+        for e in entities
+        if not (
+            e.get("extractor") == "PersonNameExtractor"
+            and len(str(e.get("value"))) == 1
+            and any(f.startswith(str(e.get("value"))) for f in full_names)
+        )
+    ]
     exact = [e for e in entities if e.get("extractor") in RULE_BASED]
     # "XF202611260001" also contains the bare-digits form: keep the longer.
     exact = [

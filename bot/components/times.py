@@ -35,16 +35,22 @@ _WEEK = (
     rf"(?:(?:上上|上|这|本|下)个?(?:周|星期|礼拜){_WEEKDAY}?|(?:周|星期|礼拜){_WEEKDAY}"
     r"|(?:这个|上个|每个)?周末)"
 )
-_DAY = r"(?:大前天|前天|昨天|今天|明天|当天|今儿个?|昨儿个?|前儿个?|今早|昨晚|今晚|前晚|昨夜)"
+# 夜儿个 / 夜个: "yesterday" in Henan speech
+_DAY = r"(?:大前天|前天|昨天|今天|明天|当天|今儿个?|昨儿个?|前儿个?|夜儿个?|夜个|今早|昨晚|今晚|前晚|昨夜)"
 _AGO = (
     rf"(?:(?:{_N}{{1,3}}|几|半|两)(?:天|个?星期|个?礼拜|周|个月|年)(?:前|以前|之前)"
     r"|前(?:几|两|些)天|前段时间|这(?:几|两)天|最近(?:几|两|这几)天|近几天)"
 )
 _FESTIVAL = (
-    r"(?:春节|过年|国庆节?|国庆假期|十一假期|十一长假|中秋节?|元旦|五一|端午节?|清明节?|元宵节?)"
+    r"(?:春节|过年|国庆节?|国庆假期|十一假期|十一长假|中秋节?|元旦|五一|端午节?|清明节?|元宵节?"
+    r"|除夕|大年三十|小年|(?:大年|正月)初[一二三四五六七八九十]|正月十五|腊月(?:初|二十|十)?[一二三四五六七八九十])"
     r"(?:前后|期间|那几天|前|后)?"
 )
-_PART = r"(?:大清早|清早|早上|早晨|上午|中午|晌午|下午|傍晚|晚上|夜里|夜间|深夜|后半夜|半夜|凌晨)"
+# 前晌 / 后晌 / 傍黑 / 黑: morning, afternoon, dusk, night in Henan speech
+_PART = (
+    r"(?:大清早|清早|早上|早晨|上午|中午|晌午|前晌|后晌|下午|傍晚|傍黑|擦黑|晚上|黑夜|黑|夜里|夜间"
+    r"|深夜|后半夜|半夜|凌晨)"
+)
 _CLOCK = rf"(?:{_N}{{1,3}}(?:点|时)(?:半|多|钟|一刻|{_N}{{1,3}}分?)?(?:左右)?|\d{{1,2}}:\d{{2}})"
 _RECUR = rf"(?:每天|天天|每晚|每日|每个?(?:周|星期|礼拜){_WEEKDAY})"
 _ANCHOR = rf"(?:{_YEAR}|{_MONTH}|{_WEEK}|{_DAY}|{_AGO}|{_FESTIVAL})"
@@ -57,6 +63,10 @@ TIME_PATTERN = re.compile(
 #: A match followed by these is an address or an amount (3月5号楼 is rare,
 #: 5号线 and 十二点五元 are not); preceded by a digit it is part of a number.
 _NOT_AFTER = re.compile(r"^(?:楼|线|院|栋|单元|元|块|毛|角|度|斤|米|公里|岁)")
+_AGE = re.compile(r"^(?:都|已经|才|快|有)?[0-9零〇一二两三四五六七八九十几]+(?:岁|周岁|了)")
+#: Only a match ending in a number can run into an address or amount
+#: (夜儿个黑楼上… is a time followed by 楼上).
+_ENDS_IN_NUMBER = re.compile(r"[0-9零〇一二两三四五六七八九十号日点时分半]$")
 _NOT_BEFORE = re.compile(r"(?:[0-9零〇一二两三四五六七八九十几]|第)$")
 
 
@@ -67,7 +77,10 @@ def find_times(text: str) -> List[Tuple[int, int, str]]:
         start, end = match.span()
         if match.group(0) in ("每天", "天天", "每晚", "每日"):
             continue  # bare frequency: says how often, not when
-        if _NOT_AFTER.match(text[end:]) or _NOT_BEFORE.search(text[:start]):
+        if _AGE.match(text[end:]) and match.group(0) in ("今年", "去年", "明年"):
+            continue  # 我今年六十八了: an age, not a time
+        ends_in_number = bool(_ENDS_IN_NUMBER.search(match.group(0)))
+        if (ends_in_number and _NOT_AFTER.match(text[end:])) or _NOT_BEFORE.search(text[:start]):
             continue
         found.append((start, end, match.group(0)))
     return found

@@ -51,6 +51,12 @@ def test_a_place_in_another_city_gets_a_helpful_hint() -> None:
     assert "北京" in said[0] and "郑州市" in said[0]
 
 
+def test_not_knowing_the_district_gets_a_gentle_hint() -> None:
+    result, said = _validate("district", "不知道", "我也不知道是哪个区")
+    assert result["district"] is None
+    assert said[0].startswith("没关系") and "街道" in said[0]
+
+
 def test_second_failed_answer_offers_a_person() -> None:
     result, said = _validate(
         "district", "火星区", "火星区", {"validation_failures": {"district": 1}}

@@ -76,6 +76,32 @@ def test_guard_turns_unreadable_input_into_fallback_with_a_reason() -> None:
     assert message.get("input_problem") == "no_text"
 
 
+@pytest.mark.parametrize(
+    ("intent", "confidence", "expected"),
+    [
+        ("request_human", 0.93, "request_human"),
+        ("thank", 0.85, "thank"),
+        # unsure, or a matter that needs Chinese: "please write in Chinese"
+        ("request_human", 0.6, "nlu_fallback"),
+        ("file_complaint", 0.97, "nlu_fallback"),
+    ],
+)
+def test_guard_keeps_sure_english_small_talk(intent: str, confidence: float, expected: str) -> None:
+    message = _message(
+        "can I talk to a real person",
+        intent={"name": "nlu_fallback", "confidence": 0.45},
+        intent_ranking=[
+            {"name": "nlu_fallback", "confidence": 0.45},
+            {"name": intent, "confidence": confidence},
+            {"name": "greet", "confidence": 0.01},
+        ],
+    )
+    InputGuard().process([message])
+    assert message.get("intent")["name"] == expected
+    assert message.get("intent_ranking")[0]["name"] == expected
+    assert (message.get("input_problem") == "not_chinese") == (expected == "nlu_fallback")
+
+
 def test_guard_treats_a_long_message_as_a_story() -> None:
     story = "我家楼下的饭店每天晚上油烟很大，" * 10
     message = _message(

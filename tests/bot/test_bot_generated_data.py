@@ -61,7 +61,13 @@ def test_generated_data_loads_and_covers_every_intent(generated: Path) -> None:
 
 @pytest.mark.parametrize(
     "name, minimum",
-    [("heldout.yml", 150), ("heldout_fresh.yml", 250), ("heldout_fresh2.yml", 250)],
+    [
+        ("heldout.yml", 150),
+        ("heldout_fresh.yml", 250),
+        ("heldout_fresh2.yml", 250),
+        ("heldout_fresh3.yml", 300),
+        ("heldout_fresh4.yml", 300),
+    ],
 )
 def test_the_held_out_sets_are_never_generated(generated: Path, name: str, minimum: int) -> None:
     held_out = load_data(str(Path("tests/nlu_heldout") / name))

@@ -58,6 +58,7 @@ def test_other_cities_give_no_zhengzhou_place(extractor) -> None:
         ("地方在上街区济源路街道", True),
         ("管城南关街道", True),
         ("金水区", True),
+        ("我住上街区", True),
         ("金水区花园路街道有个工地半夜施工", False),
         ("北京朝阳区", False),
         ("我要投诉", False),
@@ -71,3 +72,30 @@ def test_a_bare_place_answers_where(extractor, text: str, bare: bool) -> None:
     extractor.process([message])
     BareAnswerClassifier().process([message])
     assert (message.get("intent")["name"] == "inform") is bare
+
+
+@pytest.mark.parametrize(
+    ("text", "model_entity", "kept"),
+    [
+        ("老人八十岁了能领啥补贴", ("street", "八十岁", 2, 5), False),
+        ("我在外地 开封市", ("district", "开封市", 5, 8), False),
+        ("在新乡那边", ("street", "新乡", 1, 3), False),
+        ("金水河边上有人倒垃圾", ("district", "金水", 0, 2), False),
+        ("我家在管城区", ("district", "管城区", 3, 6), True),
+    ],
+)
+def test_model_places_the_gazetteer_does_not_know_are_dropped(
+    extractor, text: str, model_entity, kept: bool
+) -> None:
+    entity, value, start, end = model_entity
+    found = {
+        "entity": entity,
+        "value": value,
+        "start": start,
+        "end": end,
+        "extractor": "DIETClassifier",
+    }
+    message = Message(data={"text": text, "entities": [found]})
+    extractor.process([message])
+    model = [e for e in message.get("entities", []) if e.get("extractor") == "DIETClassifier"]
+    assert (model == [found]) is kept

@@ -29,6 +29,11 @@ from bot.components.times import TimeEntityExtractor, find_times
         ("每天早上六点就开始", ["每天早上六点"]),
         ("从早上七点砸到晚上九点", ["早上七点", "晚上九点"]),
         ("周六周日也不停", ["周六周日"]),
+        # Henan speech: 夜儿个 yesterday, 后晌 afternoon, 黑 night; lunar dates
+        ("夜儿个黑楼上往下扔了个瓶子", ["夜儿个黑"]),
+        ("上礼拜二后晌", ["上礼拜二后晌"]),
+        ("大年初三那天", ["大年初三"]),
+        ("腊月二十三开始的", ["腊月二十三"]),
     ],
 )
 def test_time_expressions_are_found_whole(text: str, times: list) -> None:
@@ -49,6 +54,7 @@ def test_time_expressions_are_found_whole(text: str, times: list) -> None:
         "坐5号线",
         "一块五一度电",
         "一天只来两个钟头",
+        "我今年六十八了腿脚不好",  # an age
     ],
 )
 def test_durations_frequencies_and_numbers_are_not_times(text: str) -> None:
@@ -67,6 +73,13 @@ def test_durations_frequencies_and_numbers_are_not_times(text: str) -> None:
         ("我是王建民", ["王建民"]),
         ("孙建军", ["孙建军"]),
         ("我想反映个事我叫陈建国住在金水区", ["陈建国"]),
+        # a known surname and one or two characters, where jieba splits the name
+        ("我叫马红霞 电话是15138370962", ["马红霞"]),
+        ("名字写欧阳明辉就行", ["欧阳明辉"]),
+        ("名字是韩国庆", ["韩国庆"]),
+        ("我是樊建设", ["樊建设"]),
+        ("我叫张三今年六十了", ["张三"]),
+        ("白玉霞 手机13949563317", ["白玉霞"]),
     ],
 )
 def test_names_the_citizen_gives(text: str, names: list) -> None:
@@ -83,6 +96,12 @@ def test_names_the_citizen_gives(text: str, names: list) -> None:
         "名字就不留了",
         "我姓啥你管不着",
         "转人工",
+        "我是王经理",
+        "我是刘师傅",
+        "我是金水区的",
+        "我是白天来的",
+        "我是周边居民",
+        "我是黄河路的",
     ],
 )
 def test_words_that_are_not_names(text: str) -> None:
@@ -159,6 +178,7 @@ def test_a_bare_name_or_time_is_an_answer(text: str, bare: bool) -> None:
         ("XF202611260001", False),  # a bare number answers the form's question
         ("XF202611260001一直没人管，我要投诉", False),
         ("查询一下", False),
+        ("编号XF202611030007 现在啥情况", True),
     ],
 )
 def test_a_case_number_with_only_lookup_words_is_a_query(text: str, lookup: bool) -> None:
@@ -188,3 +208,68 @@ def test_a_case_number_with_only_lookup_words_is_a_query(text: str, lookup: bool
     )
     BareAnswerClassifier().process([message])
     assert (message.get("intent")["name"] == "query_case") is lookup
+
+
+def test_a_name_wins_over_a_holiday_inside_it_and_blank_values_go() -> None:
+    entities = [
+        {"entity": "person_name", "value": "韩国庆", "start": 3, "end": 6,
+         "extractor": "PersonNameExtractor"},
+        {"entity": "time", "value": "国庆", "start": 4, "end": 6,
+         "extractor": "TimeEntityExtractor"},
+        {"entity": "person_name", "value": " ", "start": 6, "end": 7,
+         "extractor": "DIETClassifier"},
+    ]  # fmt: skip
+    assert [(e["entity"], e["value"]) for e in resolve_entities(entities)] == [
+        ("person_name", "韩国庆")
+    ]
+
+
+def test_a_phone_number_said_in_groups_keeps_its_digits() -> None:
+    entities = [
+        {"entity": "phone_number", "value": "138 3712 6649", "start": 4, "end": 17,
+         "extractor": "RegexEntityExtractor"},
+    ]  # fmt: skip
+    assert resolve_entities(entities)[0]["value"] == "13837126649"
+
+
+@pytest.mark.parametrize(
+    ("text", "entity", "value", "bare"),
+    [
+        ("我手机号 138 3712 6649", "phone_number", "138 3712 6649", True),
+        ("身份证410181198208126037", "id_number", "410181198208126037", True),
+        ("查询码是482913", "query_code", "482913", True),
+        ("13812345678 楼下饭店天天吵", "phone_number", "13812345678", False),
+    ],
+)
+def test_a_bare_number_is_an_answer(text: str, entity: str, value: str, bare: bool) -> None:
+    from bot.components.answers import BareAnswerClassifier
+
+    start = text.index(value)
+    found = {"entity": entity, "value": value, "start": start, "end": start + len(value)}
+    found["extractor"] = "RegexEntityExtractor"
+    message = Message(
+        data={
+            "text": text,
+            "intent": {"name": "ask_policy", "confidence": 0.6},
+            "entities": [found],
+        }
+    )
+    BareAnswerClassifier().process([message])
+    assert (message.get("intent")["name"] == "inform") is bare
+
+
+def test_a_full_name_wins_over_the_surname_and_ids_get_an_upper_case_x() -> None:
+    entities = [
+        {"entity": "person_name", "value": "张", "start": 3, "end": 4,
+         "extractor": "PersonNameExtractor"},
+        {"entity": "person_name", "value": "张翠英", "start": 6, "end": 9,
+         "extractor": "PersonNameExtractor"},
+        {"entity": "person_name", "value": "三", "start": 12, "end": 13,
+         "extractor": "DIETClassifier"},
+        {"entity": "id_number", "value": "41018319851130003x", "start": 14, "end": 32,
+         "extractor": "RegexEntityExtractor"},
+    ]  # fmt: skip
+    assert [(e["entity"], e["value"]) for e in resolve_entities(entities)] == [
+        ("person_name", "张翠英"),
+        ("id_number", "41018319851130003X"),
+    ]

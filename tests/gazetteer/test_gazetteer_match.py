@@ -184,3 +184,23 @@ def test_all_names_cover_aliases(gaz):
     assert {"管城回族区", "管城区", "管城"} <= set(gaz.all_names("district"))
     assert {"花园路街道", "花园路"} <= set(gaz.all_names("street"))
     assert "农业院社区" in gaz.all_names("community")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["二七塔几点关门", "二七广场西边", "金水河边上倒垃圾", "少林寺门票多少钱"],
+)
+def test_a_landmark_named_after_a_place_is_not_the_place(gaz, text):
+    assert gaz.find_places(text) == []
+
+
+def test_a_road_used_as_a_road_is_an_address_for_entities_only(gaz):
+    text = "文化路与东风路交叉口西北角"
+    assert gaz.find_places(text, roads_are_addresses=True) == []
+    # the form's street check still routes by the road's street office
+    assert {m.canonical for m in gaz.find_places(text)} == {"文化路街道", "东风路街道"}
+    assert [m.canonical for m in gaz.find_places("金水区花园路", roads_are_addresses=True)] == [
+        "金水区",
+        "花园路街道",
+    ]
+    assert gaz.find_places("紫荆山路上 靠近地铁口", roads_are_addresses=True) == []
