@@ -6,8 +6,9 @@ otherwise be forced into some intent. They become `nlu_fallback` with an
 
 English small talk the model is sure of ("thank you", "are you a robot",
 "can I talk to a real person") keeps its intent: a foreign caller who asks
-for a person gets one. Anything else in English gets the "please write in
-Chinese" answer, since complaints are handled in Chinese.
+for a person gets one. Anything else in English (a complaint, a question,
+"tell me a joke") gets the "please write in Chinese" answer, since matters
+are handled in Chinese.
 """
 
 from __future__ import annotations
@@ -64,7 +65,6 @@ ENGLISH_INTENTS = {
     "deny",
     "bot_challenge",
     "request_human",
-    "out_of_scope",
     "stop",
 }
 ENGLISH_MIN_CONFIDENCE = 0.8

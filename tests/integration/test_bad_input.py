@@ -14,6 +14,7 @@ from conversation_support import CASE_NUMBER, QUERY_CODE, Citizen
         ("   ", "没有收到文字"),
         ("😀😡👍", "文字"),
         ("I want to complain about noise", "中文"),
+        ("tell me a joke", "中文"),
     ],
 )
 def test_unreadable_messages_get_a_helpful_answer(stack, message: str, expected: str) -> None:
