@@ -17,8 +17,8 @@ Run in the Rasa environment:
    tune the generator, optimistic), "fresh" (heldout_fresh.yml, unseen when
    first measured; its errors were read later), "fresh2" and "fresh3"
    (written later; fresh3 by another author; both read for errors since),
-   "fresh4", "fresh5" (third and fourth authors; fresh5 measured once, at the
-   end: the honest figure) and their union. See tests/nlu_heldout/README.md. Errors are listed for
+   "fresh4", "fresh5" (third and fourth authors; fresh5's first measurement is
+   the honest figure, its messages still unread) and their union. See tests/nlu_heldout/README.md. Errors are listed for
    --show-errors sets.
 3. Latency of POST /model/parse, p50/p95, short (≤ 30 chars) and long (≈ 500
    chars) messages, on a running server (its own isolated stack by default).
@@ -145,7 +145,8 @@ def evaluate_category() -> dict[str, Any]:
 # ---------------------------------------------------------------- intents / entities
 #: The held-out sets, oldest first (tests/nlu_heldout/README.md): each was
 #: unseen at its first measurement and its errors were read afterwards,
-#: except the newest, "fresh5". "union" is all of them together.
+#: except the newest, "fresh5" (only its per-intent scores were).
+#: "union" is all of them together.
 HELDOUT_SETS = {
     "old": "heldout.yml",
     "fresh": "heldout_fresh.yml",
