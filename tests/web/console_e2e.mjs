@@ -133,7 +133,10 @@ async function run(args, result) {
       null,
       { timeout: WAIT_MS },
     );
-    result.queued_text = (await chat.locator(".msg-bot .bubble").last().textContent()) || "";
+    // the form's next question may arrive right after the hand-off answer:
+    // keep the hand-off answer itself, not whichever bubble came last
+    const botTexts = await chat.locator(".msg-bot .bubble").allTextContents();
+    result.queued_text = botTexts.find((t) => t.includes("人工客服")) || botTexts.at(-1) || "";
 
     // staff sees it in the live queue and opens it
     const console_ = staff.page;
