@@ -97,6 +97,15 @@ def _is_landmark(key: str, text: str, end: int) -> bool:
     return _is_bare(key) and text.startswith(LANDMARK_FOLLOWERS, end)
 
 
+def _reads_as_place(key: str, text: str, start: int, end: int, roads_are_addresses: bool) -> bool:
+    """Whether ``key`` at ``text[start:end]`` names the place, not a road or landmark named after it."""
+    if _is_bare(key) and _followed_by_road(text, end):
+        return False
+    if _is_landmark(key, text, end):
+        return False
+    return not (roads_are_addresses and _is_road_here(key, text, start, end))
+
+
 def _is_road_here(key: str, text: str, start: int, end: int) -> bool:
     """花园路 used as a road (…交叉口, 往东…, 与花园路…), not the street office."""
     if not key.endswith(ROAD_NAME_SUFFIXES):
@@ -248,11 +257,7 @@ class Gazetteer:
                 found = self._scan.get(key)
                 if found is None:
                     continue
-                if _is_bare(key) and _followed_by_road(text, i + length):
-                    continue
-                if _is_landmark(key, text, i + length):
-                    continue
-                if roads_are_addresses and _is_road_here(key, text, i, i + length):
+                if not _reads_as_place(key, text, i, i + length, roads_are_addresses):
                     continue
                 hit = PlaceMatch(found[0], found[1], i, i + length)
                 break
@@ -265,10 +270,7 @@ class Gazetteer:
 
     def names_a_place_here(self, text: str, start: int, end: int) -> bool:
         """Whether ``text[start:end]`` reads as a place, not a road or landmark named after one."""
-        key = text[start:end]
-        if _is_bare(key) and _followed_by_road(text, end):
-            return False
-        return not (_is_landmark(key, text, end) or _is_road_here(key, text, start, end))
+        return _reads_as_place(text[start:end], text, start, end, roads_are_addresses=True)
 
     def other_city_place(self, text: str) -> OtherCityMatch | None:
         """First place of another city named in ``text`` (outside this city's own names)."""

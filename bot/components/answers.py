@@ -24,7 +24,7 @@ the form takes the number whatever the intent).
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Tuple
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
@@ -63,6 +63,11 @@ _NUMBER_FILLER = re.compile(
 )
 
 
+def _outside(text: str, spans: List[Tuple[int, int]]) -> str:
+    """The characters of ``text`` outside the entity spans (the filler around them)."""
+    return "".join(ch for i, ch in enumerate(text) if not any(s <= i < e for s, e in spans))
+
+
 def is_bare_lookup(text: str, entities: List[Dict[str, Any]]) -> bool:
     """Whether the text is a regex-found case number (and query code) with only look-up words."""
     numbers = [e for e in entities if e.get("extractor") == LOOKUP_EXTRACTOR]
@@ -71,7 +76,7 @@ def is_bare_lookup(text: str, entities: List[Dict[str, Any]]) -> bool:
     spans = [
         (e["start"], e["end"]) for e in numbers if e.get("entity") in ("case_number", "query_code")
     ]
-    rest = "".join(ch for i, ch in enumerate(text) if not any(s <= i < e for s, e in spans))
+    rest = _outside(text, spans)
     return bool(_LOOKUP_WORD.search(rest)) and bool(_LOOKUP_FILLER.fullmatch(rest))
 
 
@@ -84,7 +89,7 @@ def is_bare_number(text: str, entities: List[Dict[str, Any]]) -> bool:
     ]
     if not spans:
         return False
-    rest = "".join(ch for i, ch in enumerate(text) if not any(s <= i < e for s, e in spans))
+    rest = _outside(text, spans)
     return bool(_NUMBER_FILLER.fullmatch(rest))
 
 
@@ -97,7 +102,7 @@ def is_bare_answer(text: str, entities: List[Dict[str, Any]]) -> bool:
     ]
     if not spans:
         return False
-    rest = "".join(ch for i, ch in enumerate(text) if not any(s <= i < e for s, e in spans))
+    rest = _outside(text, spans)
     return bool(_FILLER.fullmatch(rest))
 
 
@@ -110,7 +115,7 @@ def is_bare_place(text: str, entities: List[Dict[str, Any]]) -> bool:
     ]
     if not spans:
         return False
-    rest = "".join(ch for i, ch in enumerate(text) if not any(s <= i < e for s, e in spans))
+    rest = _outside(text, spans)
     return bool(_PLACE_FILLER.fullmatch(rest))
 
 

@@ -55,18 +55,10 @@ _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 _DIGIT = re.compile(r"\d")
 # Short Latin words citizens use in Chinese chat; the model knows them.
 _KNOWN_LATIN = {"ok", "okay", "yes", "no", "hi", "hello", "bye", "xf"}
-#: Intents whose English phrasing is trained and whose answer needs no Chinese
-#: from the citizen; for these a non-Chinese message keeps the model's intent.
-ENGLISH_INTENTS = {
-    "greet",
-    "goodbye",
-    "thank",
-    "affirm",
-    "deny",
-    "bot_challenge",
-    "request_human",
-    "stop",
-}
+#: Small talk whose English phrasing is trained and whose answer needs no
+#: Chinese from the citizen; for these a non-Chinese message keeps the model's
+#: intent. Not out_of_scope or inform: their answer needs Chinese.
+ENGLISH_INTENTS = SHORT_INTENTS - {"out_of_scope", "inform", "nlu_fallback"}
 ENGLISH_MIN_CONFIDENCE = 0.8
 
 

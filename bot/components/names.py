@@ -140,10 +140,9 @@ def find_person_names(text: str) -> List[Tuple[int, int, str]]:
         found.append((match.start(1), match.end(1), match.group(1)))
     for pattern, strict, lengths in ((_INTRODUCED, False, (3, 2)), (_SELF, True, (3,))):
         for match in pattern.finditer(text):
-            by_surname = _surname_name_at(text, match.end(), need_end=strict)
-            name = _name_at(text, match.end(), strict, lengths)
-            if by_surname:
-                name = by_surname
+            name = _surname_name_at(text, match.end(), need_end=strict) or _name_at(
+                text, match.end(), strict, lengths
+            )
             if name and not _is_role_or_place(name):
                 found.append((match.end(), match.end() + len(name), name))
     bare = _bare_name(text) or _name_before_number(text)

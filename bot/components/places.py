@@ -87,7 +87,7 @@ class GazetteerEntityExtractor(PersistedComponent, EntityExtractorMixin):
             known = [e for e in message.get(ENTITIES, []) if self._known_or_not_a_place(e, text)]
             if len(known) != len(message.get(ENTITIES, [])):
                 message.set(ENTITIES, known, add_to_output=True)
-            found = self._extract(message.get(TEXT) or "")
+            found = self._extract(text)
             if found:
                 message.set(
                     ENTITIES,
