@@ -23,13 +23,14 @@ from bot.components.base import StatelessComponent
 _HAN = "\u4e00-\u9fa5"
 #: 我叫 X / 姓名 X: X is a name (2–3 characters) if jieba says so.
 _INTRODUCED = re.compile(
-    rf"(?:我叫|我的名字(?:是|叫)|名字(?:是|叫|写|就写)?|姓名(?:是|叫|写)?|联系人(?:是)?)[:：]?\s*"
+    rf"(?:[我俺]叫|[我俺]的名字(?:是|叫)|名字(?:是|叫|写|就写)?|姓名(?:是|叫|写)?|全名(?:是|叫)?|联系人(?:是)?"
+    rf"|姓\s*[{_HAN}]{{1,2}}\s*[，,、\s]*叫)[:：]?\s*"
     rf"(?=[{_HAN}]{{2}})"
 )
 #: 我是 X / 本人 X: weaker (我是环卫工人), so X must be a 3-character name.
 _SELF = re.compile(rf"(?:我是|本人)\s*(?=[{_HAN}]{{3}})")
 #: 我姓 X / 免贵姓 X: the surname alone.
-_SURNAME = re.compile(r"(?:我姓|免贵姓|贵姓|本人姓)\s*([^\W\d_啥什谁哪怎])")
+_SURNAME = re.compile(r"(?:[我俺]姓|免贵姓|贵姓|本人姓|^\s*姓)\s*([^\W\d_啥什谁哪怎名])")
 _ANSWER_PUNCT = re.compile(r"[\s，,。.！!？?]")
 
 #: Common surnames (单姓) and compound surnames (复姓). After 我叫 / 名字是 a
@@ -137,7 +138,10 @@ def find_person_names(text: str) -> List[Tuple[int, int, str]]:
     text = text or ""
     found: List[Tuple[int, int, str]] = []
     for match in _SURNAME.finditer(text):
-        found.append((match.start(1), match.end(1), match.group(1)))
+        start = match.start(1)
+        # 免贵姓欧阳: a compound surname (复姓) is the surname
+        surname = next((c for c in COMPOUND_SURNAMES if text.startswith(c, start)), match.group(1))
+        found.append((start, start + len(surname), surname))
     for pattern, strict, lengths in ((_INTRODUCED, False, (3, 2)), (_SELF, True, (3,))):
         for match in pattern.finditer(text):
             name = _surname_name_at(text, match.end(), need_end=strict) or _name_at(
@@ -148,6 +152,9 @@ def find_person_names(text: str) -> List[Tuple[int, int, str]]:
     bare = _bare_name(text) or _name_before_number(text)
     if bare and not found:
         found.append(bare)
+    # 免贵姓孙 叫孙红梅: the surname said first is part of the full name
+    names = [name for _, _, name in found]
+    found = [f for f in found if not any(n != f[2] and n.startswith(f[2]) for n in names)]
     return sorted(set(found))
 
 

@@ -24,7 +24,7 @@ from bot.components.base import StatelessComponent
 _N = r"[0-9零〇一二两三四五六七八九十]"
 _YEAR = (
     r"(?:今年|去年|前年|大前年|明年|(?:\d{4}|[零〇一二三四五六七八九]{4})年)"
-    r"(?:春天|夏天|秋天|冬天|年初|年底|年末|年中|开春|上半年|下半年|春节|过年)?"
+    r"(?:春天|夏天|秋天|冬天|年初|年底|年末|年中|初|底|末|开春|上半年|下半年|春节|过年)?"
 )
 _MONTH = (
     rf"(?:(?:上上|上|这|本|下)个?月|{_N}{{1,3}}月份?)(?:初|底|末|中旬|上旬|下旬|中)?"
@@ -44,21 +44,28 @@ _AGO = (
 _FESTIVAL = (
     r"(?:春节|过年|国庆节?|国庆假期|十一假期|十一长假|中秋节?|元旦|五一|端午节?|清明节?|元宵节?"
     r"|除夕|大年三十|小年|(?:大年|正月)初[一二三四五六七八九十]|正月十五|腊月(?:初|二十|十)?[一二三四五六七八九十])"
-    r"(?:前后|期间|那几天|前|后)?"
+    r"(?:前后|期间|那几天|那阵儿?|那会儿?|前|后)?"
 )
 # 前晌 / 后晌 / 傍黑 / 黑: morning, afternoon, dusk, night in Henan speech
 _PART = (
     r"(?:大清早|清早|早上|早晨|上午|中午|晌午|前晌|后晌|下午|傍晚|傍黑|擦黑|晚上|黑夜|黑|夜里|夜间"
     r"|深夜|后半夜|半夜|凌晨)"
 )
-_CLOCK = rf"(?:{_N}{{1,3}}(?:点|时)(?:半|多|钟|一刻|{_N}{{1,3}}分?)?(?:左右)?|\d{{1,2}}:\d{{2}})"
-_RECUR = rf"(?:每天|天天|每晚|每日|每个?(?:周|星期|礼拜){_WEEKDAY})"
-_ANCHOR = rf"(?:{_YEAR}|{_MONTH}|{_WEEK}|{_DAY}|{_AGO}|{_FESTIVAL})"
+_CLOCK = (
+    rf"(?:{_N}{{1,3}}(?:点|时)(?:半|多|来钟|钟|一刻|{_N}{{1,3}}分?)?(?:左右)?|\d{{1,2}}:\d{{2}})"
+)
+_RECUR = (
+    rf"(?:每天|天天|每晚|每日|每个?(?:周|星期|礼拜){_WEEKDAY}"
+    r"|每年(?:春天|夏天|秋天|冬天|春节|过年|开春|雨季))"
+)
+# 年底 / 月初 / 中旬 on their own: the current year or month is meant
+_PERIOD = r"(?:年初|年底|年末|月初|月底|月末|上旬|中旬|下旬)"
+_ANCHOR = rf"(?:{_YEAR}|{_MONTH}|{_WEEK}|{_DAY}|{_AGO}|{_FESTIVAL}|{_PERIOD})"
 
 TIME_PATTERN = re.compile(
-    rf"{_ANCHOR}+{_PART}?{_CLOCK}?(?:左右|前后)?"
+    rf"{_ANCHOR}+{_PART}?{_CLOCK}?(?:左右|前后|以前|以后|之前|之后)?"
     rf"|{_RECUR}(?:{_PART}{_CLOCK}?|{_CLOCK})?"
-    rf"|{_PART}{_CLOCK}"
+    rf"|{_PART}{_CLOCK}(?:以前|以后|之前|之后)?"
 )
 #: A match followed by these is an address or an amount (3月5号楼 is rare,
 #: 5号线 and 十二点五元 are not); preceded by a digit it is part of a number.

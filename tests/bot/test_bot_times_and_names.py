@@ -25,6 +25,14 @@ from bot.components.times import TimeEntityExtractor, find_times
         ("2023年3月5号下午三点", ["2023年3月5号下午三点"]),
         ("这个月初停的水", ["这个月初"]),
         ("两个月前", ["两个月前"]),
+        # qualifiers belong to the time (docs/nlu_guidelines.md)
+        ("合同写着2021年底交房", ["2021年底"]),
+        ("每天早上六点来钟就开始响", ["每天早上六点来钟"]),
+        ("十月中旬就报了", ["十月中旬"]),
+        ("晚上七点以后就没人管了", ["晚上七点以后"]),
+        ("每年夏天一下大雨就淹", ["每年夏天"]),
+        ("过年那阵儿", ["过年那阵儿"]),
+        ("说好月底之前修好", ["月底之前"]),
         ("国庆节前后", ["国庆节前后"]),
         ("每天早上六点就开始", ["每天早上六点"]),
         ("从早上七点砸到晚上九点", ["早上七点", "晚上九点"]),
@@ -68,6 +76,12 @@ def test_durations_frequencies_and_numbers_are_not_times(text: str) -> None:
         ("我叫王刚", ["王刚"]),
         ("我姓王", ["王"]),
         ("免贵姓刘", ["刘"]),
+        ("免贵姓孙 叫孙红梅", ["孙红梅"]),
+        ("免贵姓欧阳 叫欧阳文斌", ["欧阳文斌"]),
+        ("俺姓孙", ["孙"]),
+        ("姓牛 牛羊的牛", ["牛"]),
+        ("姓李 木子李 全名李梦瑶", ["李梦瑶"]),
+        ("免贵姓欧阳", ["欧阳"]),
         ("姓名刘德华", ["刘德华"]),
         ("名字写马晓燕吧", ["马晓燕"]),
         ("我是王建民", ["王建民"]),
@@ -273,3 +287,24 @@ def test_a_full_name_wins_over_the_surname_and_ids_get_an_upper_case_x() -> None
         ("person_name", "张翠英"),
         ("id_number", "41018319851130003X"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "phone"),
+    [
+        ("电话13837126649", "13837126649"),
+        ("手机 138 3712 6649", "138 3712 6649"),
+        ("联系方式0371 6551 2087", "0371 6551 2087"),
+        ("座机0371-65512087", "0371-65512087"),
+        ("身份证410181198208126037", None),
+    ],
+)
+def test_the_phone_patterns_of_the_training_data(text: str, phone: str) -> None:
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    patterns = [
+        p["pattern"] for p in load_data("nlu_data/regex.yml").regex_features
+        if p["name"] == "phone_number"
+    ]  # fmt: skip
+    found = [m.group(0) for p in patterns for m in re.finditer(p, text)]
+    assert found[:1] == ([phone] if phone else [])
