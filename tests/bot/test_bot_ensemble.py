@@ -52,7 +52,7 @@ def test_a_confident_second_opinion_overturns_an_unsure_diet(trained) -> None:
     )
 
 
-def test_a_sure_diet_is_kept_and_the_average_is_half_each(trained) -> None:
+def test_a_sure_diet_agreeing_with_the_linear_model_is_kept(trained) -> None:
     ranking = [
         {"name": "give_suggestion", "confidence": 1.0},
         {"name": "emergency", "confidence": 0.0},

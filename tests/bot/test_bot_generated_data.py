@@ -68,6 +68,8 @@ def test_generated_data_loads_and_covers_every_intent(generated: Path) -> None:
         ("heldout_fresh3.yml", 300),
         ("heldout_fresh4.yml", 300),
         ("heldout_fresh5.yml", 300),
+        ("heldout_fresh6.yml", 300),
+        ("heldout_fresh7.yml", 300),
     ],
 )
 def test_the_held_out_sets_are_never_generated(generated: Path, name: str, minimum: int) -> None:
