@@ -14,12 +14,11 @@ Run in the Rasa environment:
 2. Intents (accuracy, macro-F1, F1 per intent) and entities (precision/recall/
    F1 per entity, on (entity, canonical value) per message) on the held-out
    sets of tests/nlu_heldout/, never trained on: "old" (heldout.yml, used to
-   tune the generator, optimistic), "fresh" (heldout_fresh.yml, unseen when
-   first measured; its errors were read later), "fresh2" and "fresh3"
-   (written later; fresh3 by another author; both read for errors since),
-   "fresh4", "fresh5" (third and fourth authors; fresh5's first measurement is
-   the honest figure, its messages still unread) and their union. See tests/nlu_heldout/README.md. Errors are listed for
-   --show-errors sets.
+   tune the generator, optimistic), "fresh" … "fresh7" (each unseen at its
+   first measurement, its errors read afterwards; fresh3 on by other
+   authors; fresh6 on written under docs/nlu_guidelines.md), "fresh8" (the
+   newest: its first measurement is the honest figure) and their union. See
+   tests/nlu_heldout/README.md. Errors are listed for --show-errors sets.
 3. Latency of POST /model/parse, p50/p95, short (≤ 30 chars) and long (≈ 500
    chars) messages, on a running server (its own isolated stack by default).
 Prints readable lines and, last, one JSON object with every figure.
@@ -145,7 +144,7 @@ def evaluate_category() -> dict[str, Any]:
 # ---------------------------------------------------------------- intents / entities
 #: The held-out sets, oldest first (tests/nlu_heldout/README.md): each was
 #: unseen at its first measurement and its errors were read afterwards,
-#: except the newest, "fresh7" (fresh6 and fresh7 follow docs/nlu_guidelines.md).
+#: except the newest, "fresh8" (fresh6 to fresh8 follow docs/nlu_guidelines.md).
 #: "union" is all of them together.
 HELDOUT_SETS = {
     "old": "heldout.yml",
@@ -156,6 +155,7 @@ HELDOUT_SETS = {
     "fresh5": "heldout_fresh5.yml",
     "fresh6": "heldout_fresh6.yml",
     "fresh7": "heldout_fresh7.yml",
+    "fresh8": "heldout_fresh8.yml",
 }
 
 

@@ -169,7 +169,7 @@ def _bare_name(text: str) -> Optional[Tuple[int, int, str]]:
 
 def _name_before_number(text: str) -> Optional[Tuple[int, int, str]]:
     """白玉霞 手机13949563317: a reply that starts with a name, then a number."""
-    match = re.match(rf"\s*([{_HAN}]{{2,4}})[\s，,、:：]+\D{{0,4}}\d{{7,}}", text)
+    match = re.match(rf"\s*([{_HAN}]{{2,4}})[\s，,、:：]+[^\dA-Za-z]{{0,4}}\d{{7,}}", text)
     if not match:
         return None
     word = match.group(1)

@@ -44,12 +44,12 @@ def resolve_entities(entities: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
     Between rule-based entities, an introduced name wins over a time inside
     it (名字是韩国庆: not the holiday 国庆), and a full name over the bare
     surname said before it (免贵姓张 叫张翠英). Blank values and the model's
-    one-character names are dropped; phone/id/query-code values keep their
-    digits only (an ID's check letter in upper case).
+    one-character names are dropped; phone/id/query-code and case-number
+    values lose spaces and dashes (an ID's check letter and XF in upper case).
     """
     entities = [e for e in entities if not _blank(e)]
     for e in entities:
-        if e.get("entity") in DIGIT_ENTITIES and isinstance(e.get("value"), str):
+        if e.get("entity") in DIGIT_ENTITIES | {"case_number"} and isinstance(e.get("value"), str):
             e["value"] = re.sub(r"[\s-]", "", e["value"]).upper()  # 4101…003x → …003X
     # a one-character "name" from the model (三 in a sum) is no name
     entities = [

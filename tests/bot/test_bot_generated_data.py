@@ -70,6 +70,7 @@ def test_generated_data_loads_and_covers_every_intent(generated: Path) -> None:
         ("heldout_fresh5.yml", 300),
         ("heldout_fresh6.yml", 300),
         ("heldout_fresh7.yml", 300),
+        ("heldout_fresh8.yml", 300),
     ],
 )
 def test_the_held_out_sets_are_never_generated(generated: Path, name: str, minimum: int) -> None:

@@ -32,6 +32,9 @@ from bot.components.times import TimeEntityExtractor, find_times
         ("晚上七点以后就没人管了", ["晚上七点以后"]),
         ("每年夏天一下大雨就淹", ["每年夏天"]),
         ("过年那阵儿", ["过年那阵儿"]),
+        ("电钻从早上七点一直响到晚上十点", ["早上七点", "晚上十点"]),
+        ("早上七点二十就开始了", ["早上七点二十"]),
+        ("下午三点五分", ["下午三点五分"]),
         ("说好月底之前修好", ["月底之前"]),
         ("国庆节前后", ["国庆节前后"]),
         ("每天早上六点就开始", ["每天早上六点"]),
@@ -104,6 +107,7 @@ def test_names_the_citizen_gives(text: str, names: list) -> None:
     "text",
     [
         "我是外卖小哥",
+        "查进度 xf202312050331",  # a case number, not a phone, after the words
         "我是新密市的",
         "我是环卫工人",
         "谢谢",
@@ -238,6 +242,14 @@ def test_a_name_wins_over_a_holiday_inside_it_and_blank_values_go() -> None:
     ]
 
 
+def test_a_case_number_said_in_groups_is_one_upper_case_value() -> None:
+    entities = [
+        {"entity": "case_number", "value": "xf20231107 0093", "start": 0, "end": 15,
+         "extractor": "RegexEntityExtractor"},
+    ]  # fmt: skip
+    assert resolve_entities(entities)[0]["value"] == "XF202311070093"
+
+
 def test_a_phone_number_said_in_groups_keeps_its_digits() -> None:
     entities = [
         {"entity": "phone_number", "value": "138 3712 6649", "start": 4, "end": 17,
@@ -308,3 +320,22 @@ def test_the_phone_patterns_of_the_training_data(text: str, phone: str) -> None:
     ]  # fmt: skip
     found = [m.group(0) for p in patterns for m in re.finditer(p, text)]
     assert found[:1] == ([phone] if phone else [])
+
+
+@pytest.mark.parametrize(
+    ("text", "case_number"),
+    [
+        ("XF202611150009", "XF202611150009"),
+        ("xf20231107 0093 码是385126", "xf20231107 0093"),
+        ("编号XF 202611220018", "XF 202611220018"),
+    ],
+)
+def test_the_case_number_patterns_of_the_training_data(text: str, case_number: str) -> None:
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    patterns = [
+        p["pattern"] for p in load_data("nlu_data/regex.yml").regex_features
+        if p["name"] == "case_number"
+    ]  # fmt: skip
+    found = {m.group(0) for p in patterns for m in re.finditer(p, text)}
+    assert case_number in found
