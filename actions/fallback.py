@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import List
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, UserUtteranceReverted
+from rasa_sdk.events import EventType, FollowupAction, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.conversation import is_hotline
+from actions import text
+from actions.complaint import ActionCaptureComplaint
+from actions.conversation import is_hotline, last_user_text
 from actions.handoff import queue_for_staff, transfer_call
 
 PROBLEM_REPLIES = {
@@ -18,6 +20,8 @@ PROBLEM_REPLIES = {
     "no_text": "我只能看懂文字，请用文字描述您要反映的问题。",
 }
 OFFER_PERSON_AFTER = 2
+#: Characters of substance that make an unprompted statement the matter itself
+STATEMENT_MINIMUM = 15
 
 
 def misunderstood_in_a_row(tracker: Tracker) -> int:
@@ -47,6 +51,11 @@ class ActionHandleFallback(Action):
             dispatcher.utter_message(text=PROBLEM_REPLIES[problem])
             return []
         intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if intent == "inform" and self._unprompted_statement(tracker):
+            # 金水区…那个酒吧 每到周末晚上音响震天响, told before any question:
+            # the statement is the complaint itself, so the form starts with it.
+            events = await ActionCaptureComplaint().run(dispatcher, tracker, domain)
+            return events + [FollowupAction("complaint_form")]
         if intent != "nlu_fallback":
             # Understood, but nothing fits this point of the conversation:
             # say so and let the message not count (as Rasa's own fallback).
@@ -67,3 +76,10 @@ class ActionHandleFallback(Action):
         else:
             dispatcher.utter_message(response="utter_default")
         return []
+
+    @staticmethod
+    def _unprompted_statement(tracker: Tracker) -> bool:
+        """A long statement read as an answer while no question is open."""
+        if (tracker.active_loop or {}).get("name") or tracker.get_slot("awaiting_confirmation"):
+            return False
+        return text.is_story(last_user_text(tracker), STATEMENT_MINIMUM)

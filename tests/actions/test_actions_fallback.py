@@ -75,3 +75,27 @@ def test_on_the_phone_the_second_miss_transfers_the_call() -> None:
     dispatcher = CollectingDispatcher()
     asyncio.run(ActionHandleFallback().run(dispatcher, tracker, {}))
     assert dispatcher.messages[-1]["custom"] == {"transfer": {"reason": "misunderstood"}}
+
+
+def _said(intent: str, said: str) -> Tracker:
+    event = {"event": "user", "text": said, "parse_data": {"intent": {"name": intent}}}
+    return Tracker("t", {}, event["parse_data"], [event], False, None, None, "action_listen")
+
+
+def test_an_unprompted_statement_read_as_an_answer_starts_the_complaint() -> None:
+    said = "金水区花园路那个酒吧 每到周五周六晚上音响放得震天响 一直闹到后半夜"
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ActionHandleFallback().run(dispatcher, _said("inform", said), {}))
+    assert {"event": "slot", "name": "description", "value": said} in [
+        {k: e.get(k) for k in ("event", "name", "value")} for e in events
+    ]
+    assert events[-1] == {"event": "followup", "name": "complaint_form", "timestamp": None}
+    assert dispatcher.messages == []
+
+
+@pytest.mark.parametrize("said", ["村东头大桥底下", "免贵姓欧阳 叫欧阳文斌"])
+def test_a_short_answer_out_of_place_is_still_not_understood(said: str) -> None:
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ActionHandleFallback().run(dispatcher, _said("inform", said), {}))
+    assert [m.get("response") for m in dispatcher.messages] == ["utter_default"]
+    assert events[-1]["event"] == "rewind"
