@@ -30,8 +30,9 @@ RULE_BASED = {
 RULE_ONLY_ENTITIES = {"phone_number", "id_number", "case_number", "query_code", "time"}
 
 
-#: Numbers whose value is digits only (the regex also matches 138 3712 6649).
-DIGIT_ENTITIES = {"phone_number", "id_number", "query_code"}
+#: Numbers whose value loses spaces and dashes (the regexes also match
+#: 138 3712 6649 and xf20231107 0093) and is upper-cased (…003X, XF…).
+GROUPED_NUMBER_ENTITIES = {"phone_number", "id_number", "query_code", "case_number"}
 
 
 def _blank(entity: Dict[str, Any]) -> bool:
@@ -49,7 +50,7 @@ def resolve_entities(entities: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
     """
     entities = [e for e in entities if not _blank(e)]
     for e in entities:
-        if e.get("entity") in DIGIT_ENTITIES | {"case_number"} and isinstance(e.get("value"), str):
+        if e.get("entity") in GROUPED_NUMBER_ENTITIES and isinstance(e.get("value"), str):
             e["value"] = re.sub(r"[\s-]", "", e["value"]).upper()  # 4101…003x → …003X
     # a one-character "name" from the model (三 in a sum) is no name
     entities = [

@@ -301,6 +301,14 @@ def test_a_full_name_wins_over_the_surname_and_ids_get_an_upper_case_x() -> None
     ]
 
 
+def _training_patterns(entity: str) -> list:
+    """The regexes of nlu_data/regex.yml for one entity, as Rasa reads them."""
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    features = load_data("nlu_data/regex.yml").regex_features
+    return [p["pattern"] for p in features if p["name"] == entity]
+
+
 @pytest.mark.parametrize(
     ("text", "phone"),
     [
@@ -312,13 +320,7 @@ def test_a_full_name_wins_over_the_surname_and_ids_get_an_upper_case_x() -> None
     ],
 )
 def test_the_phone_patterns_of_the_training_data(text: str, phone: str) -> None:
-    from rasa.shared.nlu.training_data.loading import load_data
-
-    patterns = [
-        p["pattern"] for p in load_data("nlu_data/regex.yml").regex_features
-        if p["name"] == "phone_number"
-    ]  # fmt: skip
-    found = [m.group(0) for p in patterns for m in re.finditer(p, text)]
+    found = [m.group(0) for p in _training_patterns("phone_number") for m in re.finditer(p, text)]
     assert found[:1] == ([phone] if phone else [])
 
 
@@ -331,11 +333,5 @@ def test_the_phone_patterns_of_the_training_data(text: str, phone: str) -> None:
     ],
 )
 def test_the_case_number_patterns_of_the_training_data(text: str, case_number: str) -> None:
-    from rasa.shared.nlu.training_data.loading import load_data
-
-    patterns = [
-        p["pattern"] for p in load_data("nlu_data/regex.yml").regex_features
-        if p["name"] == "case_number"
-    ]  # fmt: skip
-    found = {m.group(0) for p in patterns for m in re.finditer(p, text)}
+    found = {m.group(0) for p in _training_patterns("case_number") for m in re.finditer(p, text)}
     assert case_number in found
